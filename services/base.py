@@ -1,0 +1,86 @@
+"""What every command service shares: load, act, save, and translate store errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from domain.base import TrackerAggregate
+from domain.errors import Conflict, NotFound
+from services.store import Store
+
+A = TypeVar("A", bound=TrackerAggregate)
+
+WHAT_VI = {
+    "Unit": "đơn vị",
+    "Official": "cán bộ",
+    "Inspection": "cuộc thanh tra",
+    "DisciplineCase": "vụ việc kỷ luật",
+    "AccountabilityDecision": "quyết định trách nhiệm",
+    "AssignedTask": "nhiệm vụ",
+    "UnitKpiReport": "báo cáo chỉ tiêu",
+}
+
+
+@dataclass(frozen=True)
+class Written:
+    """The answer to a write: the aggregate's id and new version, plus ids it created."""
+
+    id: UUID
+    version: int
+    finding_id: UUID | None = None
+    recommendation_ids: tuple[UUID, ...] = field(default_factory=tuple)
+
+
+class Service:
+    """Base of the command services of each context."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.app = store.app
+
+    def load(self, cls: type[A], aggregate_id: UUID, *, field: str = "id",
+             expected_version: int | None = None) -> A:
+        """Load an aggregate of the given type or raise NotFound; check If-Match style versions."""
+        what = WHAT_VI.get(cls.__name__, cls.__name__)
+        try:
+            aggregate = self.app.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"Không tìm thấy {what} có mã {aggregate_id}.", field=field,
+                           value=str(aggregate_id)) from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"Mã {aggregate_id} không phải là {what}.", field=field, value=str(aggregate_id))
+        if expected_version is not None and aggregate.version != expected_version:
+            raise Conflict(
+                f"{what.capitalize()} đã được thay đổi (phiên bản hiện tại {aggregate.version}, "
+                f"bạn gửi {expected_version}); hãy tải lại.", field="version", value=expected_version)
+        return aggregate
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return bool(self.app.recorder.select_events(aggregate_id, limit=1))
+
+    def save(self, *aggregates: TrackerAggregate) -> None:
+        """Save atomically; a concurrent writer that got there first turns into Conflict."""
+        try:
+            self.app.save(*aggregates)
+        except IntegrityError:
+            names = ", ".join(WHAT_VI.get(type(a).__name__, type(a).__name__) for a in aggregates)
+            raise Conflict(f"Dữ liệu ({names}) vừa được người khác thay đổi; hãy tải lại và thử lại.",
+                           rule="concurrent_update") from None
+
+    def create(self, aggregate: TrackerAggregate, natural_key: str) -> Written:
+        """Save a new aggregate; one that already exists under the same natural key is a conflict."""
+        what = WHAT_VI.get(type(aggregate).__name__, type(aggregate).__name__)
+        try:
+            self.app.save(aggregate)
+        except IntegrityError:
+            raise Conflict(f"Đã có {what} '{natural_key}'.", rule="already_exists",
+                           value=natural_key) from None
+        return Written(aggregate.id, aggregate.version)
+
+    def written(self, aggregate: TrackerAggregate, **extra: object) -> Written:
+        return Written(aggregate.id, aggregate.version, **extra)  # type: ignore[arg-type]

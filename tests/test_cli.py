@@ -1,0 +1,73 @@
+"""The `tracker` command line: it prints the log, and refuses bad input in Vietnamese with a
+non-zero exit, storing nothing."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+from typer.testing import CliRunner
+
+from services import open_store
+from tracker.cli import app
+
+runner = CliRunner()
+
+
+def tracker(database_url: str, *args: str):
+    return runner.invoke(app, [*args, "--database-url", database_url])
+
+
+def position(database_url: str) -> int:
+    with open_store(database_url) as store:
+        return store.position()
+
+
+def test_operator_registers_a_unit_and_an_official_and_reads_the_log(database_url: str) -> None:
+    result = tracker(database_url, "unit", "add", "SKHCN", "Sở Khoa học và Công nghệ", "--kind", "department",
+                     "--as", "quantri.an")
+    assert result.exit_code == 0, result.output
+    unit_id = result.output.strip().rsplit(" ", 1)[-1]
+    result = tracker(database_url, "official", "add", "KH-002", "Võ Thị Hạnh", "--category", "civil_servant",
+                     "--unit-id", unit_id, "--leader", "--as", "quantri.an")
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["events", "--database-url", database_url], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Registered" in result.output and "quantri.an (admin)" in result.output
+    assert position(database_url) == 2
+
+
+def test_summary_counts_aggregates(database_url: str) -> None:
+    tracker(database_url, "unit", "add", "STC", "Sở Tài chính", "--kind", "department")
+    result = runner.invoke(app, ["summary", "--database-url", database_url], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "vị trí cuối nhật ký: 1" in result.output
+    assert "Unit" in result.output
+
+
+def test_an_unknown_enum_value_is_refused_in_vietnamese(database_url: str) -> None:
+    result = tracker(database_url, "unit", "add", "X1", "Ban X", "--kind", "ministry")
+    assert result.exit_code == 2
+    assert "không hợp lệ" in result.output and "kind" in result.output
+    assert position(database_url) == 0
+
+
+def test_an_unknown_case_is_refused_in_vietnamese(database_url: str) -> None:
+    result = tracker(database_url, "case", "decide", str(uuid4()), "--form", "warning",
+                     "--decision-no", "1/QĐ", "--decided-on", "2026-05-01")
+    assert result.exit_code == 2
+    assert "Không tìm thấy vụ việc kỷ luật" in result.output
+
+
+def test_a_duplicate_unit_is_a_conflict_and_stores_nothing(database_url: str) -> None:
+    assert tracker(database_url, "unit", "add", "SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch",
+                   "--kind", "department").exit_code == 0
+    result = tracker(database_url, "unit", "add", "SVHTTDL", "Sở Văn hóa", "--kind", "department")
+    assert result.exit_code == 2
+    assert "already_exists" in result.output and "Đã có đơn vị" in result.output
+    assert position(database_url) == 1
+
+
+def test_a_bad_database_url_is_refused(tmp_path) -> None:
+    result = runner.invoke(app, ["events", "--database-url", "mysql://nowhere"])
+    assert result.exit_code == 2
+    assert "TRACKER_DATABASE_URL" in result.output

@@ -1,0 +1,232 @@
+"""The `tracker` command line (typer + rich). Messages users read are Vietnamese."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
+
+import typer
+from eventsourcing.persistence import PersistenceError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from domain.actor import Actor
+from domain.errors import TrackerError
+from services import Services, Store, open_store
+
+app = typer.Typer(help="Sổ Trách Nhiệm — sổ theo dõi thanh tra, kỷ luật và trách nhiệm người đứng đầu.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+unit_app = typer.Typer(help="Đơn vị và người đứng đầu.", no_args_is_help=True)
+official_app = typer.Typer(help="Cán bộ, công chức, viên chức.", no_args_is_help=True)
+case_app = typer.Typer(help="Vụ việc kỷ luật.", no_args_is_help=True)
+app.add_typer(unit_app, name="unit")
+app.add_typer(official_app, name="official")
+app.add_typer(case_app, name="case")
+
+console = Console()
+err = Console(stderr=True)
+
+DatabaseOption = Annotated[str | None, typer.Option(
+    "--database-url", envvar="TRACKER_DATABASE_URL",
+    help="postgresql://… hoặc sqlite:///tệp.db (mặc định: ./var/tracker.db).")]
+ActorOption = Annotated[str, typer.Option("--as", help="Người ghi nhận (mặc định: tài khoản hệ điều hành).")]
+RoleOption = Annotated[str, typer.Option("--role", help="Vai trò của người ghi nhận.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fails_in_vietnamese(func: F) -> F:
+    """Turn domain and storage errors into a Vietnamese message and a non-zero exit."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except TrackerError as e:
+            where = f" [trường: {e.field}]" if e.field else ""
+            err.print(f"[bold red]Lỗi ({e.rule}):[/] {e.message}{where}", highlight=False)
+            raise typer.Exit(2) from None
+        except PersistenceError as e:
+            err.print(f"[bold red]Lỗi cơ sở dữ liệu:[/] {e}", highlight=False)
+            raise typer.Exit(3) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def opened(database_url: str | None) -> Iterator[Store]:
+    store = open_store(database_url)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def actor_from(user: str | None, role: str) -> Actor:
+    return Actor(user or f"cli:{getpass.getuser()}", role)
+
+
+def progress_bar() -> Progress:
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                    MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                    disable=not sys.stderr.isatty())
+
+
+@app.command("seed-demo")
+@fails_in_vietnamese
+def seed_demo(database_url: DatabaseOption = None) -> None:
+    """Ghi dữ liệu mẫu (chạy lại nhiều lần không ghi trùng)."""
+    from tracker.demo import seed_demo as run_seed
+
+    with opened(database_url) as store:
+        before = store.position()
+        started = time.perf_counter()
+        with progress_bar() as progress:
+            task = progress.add_task("Ghi dữ liệu mẫu", total=None)
+            result = run_seed(Services(store),
+                              on_step=lambda done, total: progress.update(task, completed=done, total=total))
+        elapsed = time.perf_counter() - started
+        written = store.position() - before
+        rate = written / elapsed if elapsed > 0 and written else 0.0
+        console.print(f"Dữ liệu mẫu trên {store.config.description}: {result.steps_run} bước đã ghi, "
+                      f"{result.steps_skipped} bước đã có sẵn; {written} sự kiện mới "
+                      f"trong {elapsed:.2f} giây ({rate:,.0f} sự kiện/giây).")
+
+
+@app.command("events")
+@fails_in_vietnamese
+def events(database_url: DatabaseOption = None,
+           after: Annotated[int, typer.Option(help="Chỉ in các sự kiện sau vị trí này.")] = 0,
+           limit: Annotated[int, typer.Option(help="Số sự kiện tối đa.")] = 50) -> None:
+    """In nhật ký sự kiện: vị trí, thời điểm ghi, đối tượng, loại sự kiện, người ghi."""
+    if limit < 1 or after < 0:
+        err.print("[bold red]Lỗi:[/] --limit phải ≥ 1 và --after phải ≥ 0.")
+        raise typer.Exit(2)
+    with opened(database_url) as store:
+        table = Table("Vị trí", "Thời điểm ghi (UTC)", "Đối tượng", "Phiên bản", "Sự kiện", "Người ghi",
+                      title=f"Nhật ký sự kiện — {store.config.description}")
+        for row in read_log(store, after=after, limit=limit):
+            table.add_row(str(row["position"]), row["recorded_at"], row["aggregate"], str(row["version"]),
+                          row["event"], row["actor"])
+        console.print(table)
+
+
+def read_log(store: Store, *, after: int, limit: int) -> Iterator[dict[str, Any]]:
+    """Decoded rows of the notification log after a position."""
+    notifications = store.app.recorder.select_notifications(start=after + 1, limit=limit)
+    for n in notifications:
+        event = store.app.mapper.to_domain_event(n)
+        aggregate_type, _, event_type = type(event).__qualname__.rpartition(".")
+        actor = getattr(event, "recorded_by", None)
+        yield {
+            "position": n.id,
+            "recorded_at": event.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
+            "aggregate": f"{aggregate_type} {str(n.originator_id)[:8]}",
+            "version": n.originator_version,
+            "event": event_type,
+            "actor": f"{actor.user_id} ({actor.role})" if actor else "",
+        }
+
+
+@app.command("summary")
+@fails_in_vietnamese
+def summary(database_url: DatabaseOption = None) -> None:
+    """Tóm tắt kho sự kiện: số sự kiện theo loại đối tượng và loại sự kiện."""
+    with opened(database_url) as store:
+        by_aggregate: Counter[str] = Counter()
+        by_event: Counter[str] = Counter()
+        aggregates: dict[str, set[UUID]] = {}
+        position = 0
+        while True:
+            batch = store.app.recorder.select_notifications(start=position + 1, limit=1000)
+            if not batch:
+                break
+            for n in batch:
+                qualname = n.topic.rpartition(":")[2]
+                aggregate_type, _, event_type = qualname.rpartition(".")
+                by_aggregate[aggregate_type] += 1
+                by_event[qualname] += 1
+                aggregates.setdefault(aggregate_type, set()).add(n.originator_id)
+                position = n.id
+        console.print(f"Kho sự kiện: {store.config.description}; vị trí cuối nhật ký: {position}.")
+        table = Table("Loại đối tượng", "Số đối tượng", "Số sự kiện", title="Tóm tắt dữ liệu")
+        for name in sorted(by_aggregate):
+            table.add_row(name, str(len(aggregates[name])), str(by_aggregate[name]))
+        console.print(table)
+        console.print("Giao diện web sẽ có khi API HTTP được xây dựng; hiện dùng `tracker events` để xem nhật ký.")
+
+
+# -- a few write commands, so operators can fix data without the web UI --------------------------
+
+@unit_app.command("add")
+@fails_in_vietnamese
+def unit_add(code: str, name: str,
+             kind: Annotated[str, typer.Option(help="department | commune | public_service_unit")],
+             database_url: DatabaseOption = None, user: ActorOption = "", role: RoleOption = "admin") -> None:
+    """Đăng ký một đơn vị."""
+    with opened(database_url) as store:
+        w = Services(store).organisation.register_unit(actor_from(user, role), code=code, name=name, kind=kind)
+        console.print(f"Đã đăng ký đơn vị {code}: {w.id}")
+
+
+@unit_app.command("appoint-head")
+@fails_in_vietnamese
+def unit_appoint_head(unit_id: UUID, official_id: UUID,
+                      since: Annotated[str, typer.Option(help="Ngày bắt đầu nhiệm kỳ (YYYY-MM-DD).")],
+                      database_url: DatabaseOption = None, user: ActorOption = "",
+                      role: RoleOption = "admin") -> None:
+    """Bổ nhiệm người đứng đầu đơn vị."""
+    with opened(database_url) as store:
+        w = Services(store).organisation.appoint_head(actor_from(user, role), unit_id,
+                                                      official_id=official_id, since=since)
+        console.print(f"Đã bổ nhiệm; phiên bản đơn vị: {w.version}")
+
+
+@official_app.command("add")
+@fails_in_vietnamese
+def official_add(personnel_code: str, full_name: str,
+                 category: Annotated[str, typer.Option(help="cadre | civil_servant | public_employee")],
+                 unit_id: Annotated[UUID, typer.Option(help="Mã đơn vị công tác.")],
+                 leader: Annotated[bool, typer.Option("--leader/--no-leader")] = False,
+                 database_url: DatabaseOption = None, user: ActorOption = "",
+                 role: RoleOption = "admin") -> None:
+    """Đăng ký một cán bộ, công chức, viên chức."""
+    with opened(database_url) as store:
+        w = Services(store).organisation.register_official(
+            actor_from(user, role), personnel_code=personnel_code, full_name=full_name,
+            category=category, unit_id=unit_id, is_leader=leader)
+        console.print(f"Đã đăng ký cán bộ {personnel_code}: {w.id}")
+
+
+@case_app.command("decide")
+@fails_in_vietnamese
+def case_decide(case_id: UUID, form: Annotated[str, typer.Option(help="Hình thức kỷ luật.")],
+                decision_no: Annotated[str, typer.Option(help="Số quyết định.")],
+                decided_on: Annotated[str, typer.Option(help="Ngày quyết định (YYYY-MM-DD).")],
+                override_reason: Annotated[str | None, typer.Option(
+                    help="Lý do khi không áp dụng hình thức nặng hơn một mức.")] = None,
+                database_url: DatabaseOption = None, user: ActorOption = "",
+                role: RoleOption = "home_affairs") -> None:
+    """Quyết định hình thức kỷ luật cho một vụ việc."""
+    with opened(database_url) as store:
+        w = Services(store).discipline.decide(actor_from(user, role), case_id, form=form,
+                                              decision_no=decision_no,
+                                              decided_on=decided_on,
+                                              override_reason=override_reason)
+        console.print(f"Đã ghi quyết định kỷ luật; phiên bản vụ việc: {w.version}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
