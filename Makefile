@@ -19,7 +19,8 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/tracker seed-demo
-	$(BIN)/tracker summary
+	$(BIN)/tracker projections run --once
+	$(BIN)/tracker scorecards --period 2026-H1
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

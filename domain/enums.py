@@ -176,6 +176,9 @@ LABELS_VI: dict[StrEnum, str] = {
     ConferenceType.IMPORTANT: "Hội nghị quan trọng",
 }
 
+RATING_ABBREVIATIONS = {Rating.EXCELLENT: "HTXSNV", Rating.GOOD: "HTTNV", Rating.COMPLETED: "HTNV",
+                        Rating.NOT_COMPLETED: "KHTNV"}
+
 E = TypeVar("E", bound=StrEnum)
 
 

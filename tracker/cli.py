@@ -30,6 +30,8 @@ case_app = typer.Typer(help="Vụ việc kỷ luật.", no_args_is_help=True)
 app.add_typer(unit_app, name="unit")
 app.add_typer(official_app, name="official")
 app.add_typer(case_app, name="case")
+projections_app = typer.Typer(help="Dữ liệu đọc (read models) dựng từ nhật ký sự kiện.", no_args_is_help=True)
+app.add_typer(projections_app, name="projections")
 
 console = Console()
 err = Console(stderr=True)
@@ -164,6 +166,135 @@ def summary(database_url: DatabaseOption = None) -> None:
         console.print("Giao diện web sẽ có khi API HTTP được xây dựng; hiện dùng `tracker events` để xem nhật ký.")
 
 
+# -- read models -----------------------------------------------------------------------------------
+
+@projections_app.command("rebuild")
+@fails_in_vietnamese
+def projections_rebuild(database_url: DatabaseOption = None) -> None:
+    """Xóa và dựng lại mọi dữ liệu đọc từ vị trí 0."""
+    from tracker.bootstrap import Tracker
+
+    with Tracker(database_url) as tracker:
+        started = time.perf_counter()
+        with progress_bar() as progress:
+            task = progress.add_task("Dựng lại dữ liệu đọc", total=tracker.store.position())
+            read = tracker.projector.rebuild(
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        elapsed = time.perf_counter() - started
+        console.print(f"Đã dựng lại {len(tracker.projector.views)} dữ liệu đọc từ {read} sự kiện trong "
+                      f"{elapsed:.2f} giây ({read / elapsed if elapsed else 0:,.0f} sự kiện/giây).")
+
+
+@projections_app.command("run")
+@fails_in_vietnamese
+def projections_run(database_url: DatabaseOption = None,
+                    batch_size: Annotated[int, typer.Option(help="Số sự kiện mỗi giao dịch.")] = 1000,
+                    once: Annotated[bool, typer.Option(help="Cập nhật đến hiện tại rồi dừng.")] = False) -> None:
+    """Theo dõi nhật ký và cập nhật dữ liệu đọc (PostgreSQL: LISTEN/NOTIFY; SQLite: hỏi định kỳ)."""
+    import signal
+    import threading
+
+    from projections.runner import ProjectionFailed
+    from tracker.bootstrap import LogListener, Tracker
+
+    with Tracker(database_url) as tracker:
+        tracker.projector.batch_size = max(1, batch_size)
+        try:
+            if once:
+                read = tracker.projector.catch_up()
+                console.print(f"Đã cập nhật {read} sự kiện; vị trí {tracker.projector.position()}.")
+                return
+            stop = threading.Event()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                signal.signal(sig, lambda *_: stop.set())
+            listener = LogListener(tracker.store) if tracker.store.kind == "postgresql" else None
+            console.print(f"Đang theo dõi nhật ký ({tracker.store.config.description}); Ctrl+C để dừng.")
+            try:
+                tracker.projector.run(stop, wait_for_new=listener.wait if listener else None)
+            finally:
+                if listener:
+                    listener.close()
+        except ProjectionFailed as e:
+            err.print(f"[bold red]Dừng cập nhật dữ liệu đọc '{e.view}' tại vị trí {e.position}:[/] {e.reason}",
+                      highlight=False)
+            raise typer.Exit(4) from None
+
+
+@projections_app.command("status")
+@fails_in_vietnamese
+def projections_status(database_url: DatabaseOption = None) -> None:
+    """Vị trí và độ trễ của từng dữ liệu đọc."""
+    from tracker.bootstrap import Tracker
+
+    with Tracker(database_url) as tracker:
+        table = Table("Dữ liệu đọc", "Vị trí", "Độ trễ (sự kiện)", "Lỗi",
+                      title=f"Dữ liệu đọc — nhật ký ở vị trí {tracker.store.position()}")
+        for s in tracker.projector.status():
+            error = f"tại vị trí {s.error_position}: {s.error}" if s.error else ""
+            table.add_row(s.view, str(s.position), str(s.lag), error)
+        console.print(table)
+
+
+@app.command("scorecards")
+@fails_in_vietnamese
+def scorecards(period: Annotated[str, typer.Option(help="Kỳ: 2026, 2026-H1 hoặc 2026-H2.")],
+               official: Annotated[str | None, typer.Option(help="Chỉ một người đứng đầu (mã định danh hoặc mã cán bộ).")] = None,
+               as_of_position: Annotated[int | None, typer.Option(help="Như tại vị trí nhật ký này.")] = None,
+               as_of: Annotated[str | None, typer.Option(help="Như tại thời điểm ghi này (ISO 8601).")] = None,
+               lines: Annotated[bool, typer.Option(help="In từng dòng điểm và chứng cứ.")] = False,
+               database_url: DatabaseOption = None) -> None:
+    """Bảng xếp hạng người đứng đầu theo kỳ, hoặc phiếu điểm của một người."""
+    from domain.enums import RATING_ABBREVIATIONS as SHORT
+    from domain.organisation import Official
+    from domain.periods import Period
+    from projections.queries import ReadModel
+    from tracker.bootstrap import Tracker
+
+    Period.parse(period)
+    with Tracker(database_url) as tracker:
+        tracker.projector.catch_up()
+        reads = ReadModel(tracker.db, tracker.projector)
+        at = reads.as_of(position=as_of_position, moment=as_of)
+        if official:
+            official_id = official if _is_uuid(official) else str(Official.id_for(official))
+            cards = reads.scorecard(official_id, period, at)
+        else:
+            cards = reads.scorecards(period, at)
+        table = Table("Điểm", "Theo điểm", "Mức trần", "Đơn vị", "Người đứng đầu", "Trong kỳ từ–đến",
+                      title=f"Phiếu đánh giá kỳ {period} — chính sách {cards[0].policy_version if cards else 'v1'}, "
+                            f"vị trí {at.position}, tính đến {at.today:%d/%m/%Y}")
+        for c in cards:
+            table.add_row(f"{c.score:g}", SHORT[c.band], SHORT[c.rating_ceiling], c.unit_name, c.official_name,
+                          f"{c.term_from:%d/%m}–{c.term_to:%d/%m/%Y}")
+        console.print(table)
+        if lines:
+            for c in cards:
+                console.print(f"\n[bold]{c.official_name} — {c.unit_name}: {c.score:g} điểm[/]")
+                for line in c.lines:
+                    cited = ", ".join(f"#{e.position}" for e in line.evidence)
+                    console.print(f"  {line.rule:6} {line.points:+g}  {line.reason} {cited}", highlight=False)
+
+
+@app.command("deadlines")
+@fails_in_vietnamese
+def deadlines(within_days: Annotated[int, typer.Option(help="Trong vòng số ngày tới.")] = 30,
+              database_url: DatabaseOption = None) -> None:
+    """Vụ việc sắp đến hạn xử lý hoặc thời hiệu; kiến nghị và nhiệm vụ quá hạn."""
+    from projections.queries import ReadModel
+    from tracker.bootstrap import Tracker
+
+    kinds = {"handling_deadline": "Thời hạn xử lý", "limitation_period": "Thời hiệu",
+             "recommendation": "Kiến nghị", "task": "Nhiệm vụ"}
+    with Tracker(database_url) as tracker:
+        tracker.projector.catch_up()
+        reads = ReadModel(tracker.db, tracker.projector)
+        at = reads.as_of()
+        table = Table("Loại", "Hạn", "Còn (ngày)", "Nội dung", title=f"Các hạn trong {within_days} ngày tới")
+        for item in reads.deadlines(within_days, at):
+            table.add_row(kinds[item.kind], f"{item.due_on:%d/%m/%Y}", str(item.days_left), item.title[:70])
+        console.print(table)
+
+
 # -- a few write commands, so operators can fix data without the web UI --------------------------
 
 @unit_app.command("add")
@@ -222,6 +353,14 @@ def case_decide(case_id: UUID, form: Annotated[str, typer.Option(help="Hình th�
                                               decided_on=decided_on,
                                               override_reason=override_reason)
         console.print(f"Đã ghi quyết định kỷ luật; phiên bản vụ việc: {w.version}")
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def main() -> None:

@@ -1,0 +1,153 @@
+"""Queries over the read models only: scorecards, deadlines, cases — live or as of the past."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from domain.enums import CaseState, FindingCategory, label
+from domain.errors import InvalidInput, NotFound
+from domain.periods import Period
+from projections.db import ReadDB
+from projections.policy import Policy, load_policy
+from projections.runner import Projector, record_time
+from projections.scorecards import Scorecard, compute, excellent_quota, load_facts
+from projections.tables import visible
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """A consistent point to read at: a log position and the date that counts as "today"."""
+
+    position: int
+    today: date
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # handling_deadline | limitation_period | recommendation | task
+    id: str
+    aggregate_id: str
+    title: str
+    unit_id: str
+    official_id: str | None
+    due_on: date
+    days_left: int
+
+
+class ReadModel:
+    """Every read the product offers, against the read-model tables."""
+
+    def __init__(self, db: ReadDB, projector: Projector) -> None:
+        self.db = db
+        self.projector = projector
+
+    # -- choosing the moment -----------------------------------------------------------------------
+    def as_of(self, *, position: int | None = None, moment: datetime | str | None = None,
+              today: date | None = None) -> AsOf:
+        """Live (the position every view has reached), or a past log position, or a past record time."""
+        reached = self.projector.position()
+        if position is not None and moment is not None:
+            raise InvalidInput("Chỉ dùng một trong asOf hoặc asOfPosition.", field="asOf")
+        if position is not None:
+            if position < 0:
+                raise InvalidInput("asOfPosition phải ≥ 0.", field="asOfPosition", value=position)
+            if position > reached:
+                raise InvalidInput(f"Vị trí {position} chưa được cập nhật vào dữ liệu đọc "
+                                   f"(hiện ở vị trí {reached}).", field="asOfPosition", value=position)
+            return AsOf(position, self._date_of(position) or today or _today())
+        if moment is not None:
+            when = _parse_moment(moment)
+            rows = self.db.query("SELECT MAX(position) AS p FROM rm_log WHERE recorded_at <= ? AND position <= ?",
+                                 (record_time(when), reached))
+            return AsOf(int(rows[0]["p"] or 0), when.astimezone(UTC).date())
+        return AsOf(reached, today or _today())
+
+    def _date_of(self, position: int) -> date | None:
+        rows = self.db.query("SELECT recorded_at FROM rm_log WHERE position <= ? ORDER BY position DESC LIMIT 1",
+                             (position,))
+        return date.fromisoformat(rows[0]["recorded_at"][:10]) if rows else None
+
+    # -- scorecards --------------------------------------------------------------------------------
+    def scorecards(self, period: str, at: AsOf, *, unit_id: str | None = None,
+                   official_id: str | None = None, policy: Policy | None = None) -> list[Scorecard]:
+        p = Period.parse(period)
+        policy = policy or load_policy()
+        facts = load_facts(self.db, p, at.position, unit_id=unit_id)
+        return compute(facts, p, policy, at.position, at.today, official_id=official_id)
+
+    def scorecard(self, official_id: str, period: str, at: AsOf) -> list[Scorecard]:
+        """The head's scorecards for the period (one per unit headed)."""
+        cards = self.scorecards(period, at, official_id=official_id)
+        if not cards:
+            raise NotFound(f"Cán bộ {official_id} không là người đứng đầu đơn vị nào trong kỳ {period}.",
+                           field="official_id", value=official_id)
+        return cards
+
+    def ranking(self, period: str, at: AsOf) -> tuple[list[Scorecard], dict[str, Any]]:
+        cards = self.scorecards(period, at)
+        return cards, excellent_quota(cards, Period.parse(period))
+
+    # -- cases and deadlines -----------------------------------------------------------------------
+    def case(self, case_id: str, at: AsOf) -> dict[str, Any]:
+        rows = self.db.query(f"SELECT * FROM rm_cases WHERE case_id = ? AND {visible()}",
+                             (case_id, at.position, at.position))
+        if not rows:
+            raise NotFound(f"Không tìm thấy vụ việc kỷ luật {case_id} tại vị trí {at.position}.",
+                           field="id", value=case_id)
+        row = rows[0]
+        row["handling_deadline"] = handling_deadline(row, at.today).isoformat()
+        return row
+
+    def deadlines(self, within_days: int, at: AsOf) -> list[Deadline]:
+        """Cases near a legal clock, recommendations and tasks overdue or due soon."""
+        if within_days < 0 or within_days > 3650:
+            raise InvalidInput("withinDays phải từ 0 đến 3650.", field="withinDays", value=within_days)
+        horizon = at.today + timedelta(days=within_days)
+        pos = (at.position, at.position)
+        out: list[Deadline] = []
+        for c in self.db.query(f"SELECT * FROM rm_cases WHERE {visible()} AND state IN (?, ?)",
+                               (*pos, CaseState.OPEN.value, CaseState.DEFERRED.value)):
+            for kind, due in (("handling_deadline", handling_deadline(c, at.today)),
+                              ("limitation_period", date.fromisoformat(c["limitation_deadline"]))):
+                if due <= horizon:
+                    out.append(Deadline(kind, c["case_id"], c["case_id"],
+                                        label(FindingCategory(c["category"])), c["unit_id"],
+                                        c["official_id"], due, (due - at.today).days))
+        for r in self.db.query(f"SELECT * FROM rm_recommendations WHERE {visible()} AND implemented_on IS NULL "
+                               "AND due_on <= ?", (*pos, horizon.isoformat())):
+            due = date.fromisoformat(r["due_on"])
+            out.append(Deadline("recommendation", r["recommendation_id"], r["inspection_id"], r["text"],
+                                r["responsible_unit_id"], None, due, (due - at.today).days))
+        for t in self.db.query(f"SELECT * FROM rm_tasks WHERE {visible()} AND completed_on IS NULL "
+                               "AND due_on <= ?", (*pos, horizon.isoformat())):
+            due = date.fromisoformat(t["due_on"])
+            out.append(Deadline("task", t["task_id"], t["task_id"], t["title"], t["lead_unit_id"],
+                                t["responsible_official_id"], due, (due - at.today).days))
+        out.sort(key=lambda x: (x.due_on, x.kind, x.id))
+        return out
+
+
+def handling_deadline(case: dict[str, Any], today: date) -> date:
+    """The stored base deadline, pushed by an open deferral up to `today`."""
+    deadline = date.fromisoformat(case["base_deadline"])
+    if case.get("deferred_since"):
+        deadline += timedelta(days=max(0, (today - date.fromisoformat(case["deferred_since"])).days))
+    return deadline
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _parse_moment(moment: datetime | str) -> datetime:
+    if isinstance(moment, datetime):
+        when = moment
+    else:
+        try:
+            when = datetime.fromisoformat(str(moment).replace("Z", "+00:00"))
+        except ValueError:
+            raise InvalidInput(f"Thời điểm không hợp lệ: {moment!r} (ISO 8601, ví dụ 2026-06-30T17:00:00+07:00).",
+                               field="asOf", value=str(moment)) from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

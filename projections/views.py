@@ -1,0 +1,400 @@
+"""The read models: one view per context, each a set of versioned tables fed from the log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from domain import legal
+from domain.accountability import AccountabilityDecision
+from domain.discipline import DisciplineCase
+from domain.enums import CaseState, DisciplineForm, OfficialCategory, Severity
+from domain.inspections import Inspection
+from domain.kpi import KpiFigures, UnitKpiReport
+from domain.organisation import Official, Unit
+from domain.tasks import AssignedTask
+from projections.tables import Batch, Table
+
+T, I, B, R = "TEXT", "INTEGER", "BIGINT", "DOUBLE PRECISION"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A decoded log entry as the views see it."""
+
+    position: int
+    recorded_at: str
+    domain_event: Any
+
+    @property
+    def id(self) -> str:
+        return str(self.domain_event.originator_id)
+
+    @property
+    def version(self) -> int:
+        return self.domain_event.originator_version
+
+
+Handler = Callable[[Batch, Event], None]
+
+
+class View:
+    """A read model: its tables and a handler per event class it needs."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[Table, ...]]
+    log_tables: ClassVar[tuple[str, ...]] = ()
+
+    def handlers(self) -> dict[type, Handler]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def handler_for(self, event_class: type) -> Handler | None:
+        """The handler of an event class, or None: the view ignores it but still tracks its position."""
+        if not hasattr(self, "_handlers"):
+            self._handlers = self.handlers()
+        return self._handlers.get(event_class)
+
+    def ddl(self) -> list[str]:
+        return [stmt for table in self.tables for stmt in table.ddl()]
+
+    def table_names(self) -> tuple[str, ...]:
+        return (*(t.name for t in self.tables), *self.log_tables)
+
+
+def put_new(batch: Batch, table: Table, e: Event, values: dict[str, Any], key: tuple[Any, ...] | None = None) -> None:
+    batch.put(table, key or (e.id,), values, position=e.position, version=e.version, new=True)
+
+
+def change(batch: Batch, table: Table, e: Event, changes: dict[str, Any],
+           key: tuple[Any, ...] | None = None) -> dict[str, Any]:
+    return batch.update(table, key or (e.id,), changes, position=e.position, version=e.version)
+
+
+# -- the log index ---------------------------------------------------------------------------------
+
+LOG_DDL = [
+    "CREATE TABLE IF NOT EXISTS rm_log (position BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL, "
+    "aggregate_id TEXT NOT NULL, aggregate_type TEXT NOT NULL, version INTEGER NOT NULL, "
+    "event_type TEXT NOT NULL, actor_id TEXT, actor_role TEXT, reason TEXT)",
+    "CREATE INDEX IF NOT EXISTS rm_log_recorded_at ON rm_log (recorded_at)",
+    "CREATE INDEX IF NOT EXISTS rm_log_aggregate ON rm_log (aggregate_id, version)",
+]
+LOG_COLUMNS = ("position", "recorded_at", "aggregate_id", "aggregate_type", "version", "event_type",
+               "actor_id", "actor_role", "reason")
+
+
+class LogView(View):
+    """Every event's position, record time, aggregate, type, actor and reason (the auditors' index)."""
+
+    name = "log"
+    tables = ()
+    log_tables = ("rm_log",)
+
+    def ddl(self) -> list[str]:
+        return list(LOG_DDL)
+
+    def handler_for(self, event_class: type) -> Handler | None:
+        return self.apply
+
+    def apply(self, batch: Batch, e: Event) -> None:
+        ev = e.domain_event
+        aggregate_type, _, event_type = type(ev).__qualname__.rpartition(".")
+        actor = getattr(ev, "recorded_by", None)
+        reason = getattr(ev, "reason", None) or getattr(ev, "override_reason", None)
+        batch.append("rm_log", LOG_COLUMNS, (
+            e.position, e.recorded_at, e.id, aggregate_type, e.version, event_type,
+            actor.user_id if actor else None, actor.role if actor else None, reason))
+
+
+# -- organisation ----------------------------------------------------------------------------------
+
+UNITS = Table("rm_units", ("unit_id",), {"code": T, "name": T, "kind": T, "head_official_id": T,
+                                         "head_since": T})
+HEAD_TERMS = Table("rm_head_terms", ("unit_id", "since"), {"official_id": T, "until": T})
+OFFICIALS = Table("rm_officials", ("official_id",), {
+    "personnel_code": T, "full_name": T, "category": T, "unit_id": T, "is_leader": I, "since": T})
+
+
+class OrganisationView(View):
+    name = "organisation"
+    tables = (UNITS, HEAD_TERMS, OFFICIALS)
+
+    def handlers(self) -> dict[type, Handler]:
+        return {
+            Unit.Registered: lambda b, e: put_new(b, UNITS, e, {
+                "code": e.domain_event.code, "name": e.domain_event.name, "kind": e.domain_event.kind}),
+            Unit.Renamed: lambda b, e: change(b, UNITS, e, {"name": e.domain_event.name}),
+            Unit.HeadAppointed: self._head_appointed,
+            Unit.HeadTermEnded: self._term_ended,
+            Official.Registered: lambda b, e: put_new(b, OFFICIALS, e, {
+                "personnel_code": e.domain_event.personnel_code, "full_name": e.domain_event.full_name,
+                "category": e.domain_event.category, "unit_id": e.domain_event.unit_id,
+                "is_leader": e.domain_event.is_leader, "since": e.domain_event.since}),
+            Official.Transferred: lambda b, e: change(b, OFFICIALS, e, {
+                "unit_id": e.domain_event.unit_id, "is_leader": e.domain_event.is_leader,
+                "since": e.domain_event.on}),
+            Official.CategoryChanged: lambda b, e: change(b, OFFICIALS, e, {
+                "category": e.domain_event.category}),
+        }
+
+    @staticmethod
+    def _head_appointed(batch: Batch, e: Event) -> None:
+        ev = e.domain_event
+        change(batch, UNITS, e, {"head_official_id": ev.official_id, "head_since": ev.since})
+        put_new(batch, HEAD_TERMS, e, {"official_id": ev.official_id, "until": None}, key=(e.id, ev.since))
+
+    @staticmethod
+    def _term_ended(batch: Batch, e: Event) -> None:
+        unit = batch.require(UNITS, (e.id,))
+        change(batch, HEAD_TERMS, e, {"until": e.domain_event.until}, key=(e.id, unit["head_since"]))
+        change(batch, UNITS, e, {"head_official_id": None, "head_since": None})
+
+
+# -- inspections -----------------------------------------------------------------------------------
+
+INSPECTIONS = Table("rm_inspections", ("inspection_id",), {
+    "kind": T, "decision_no": T, "decided_on": T, "target_unit_id": T, "scope": T, "team": T,
+    "status": T, "conclusion_no": T, "concluded_on": T, "closed_on": T, "findings": I})
+FINDINGS = Table("rm_findings", ("finding_id",), {
+    "inspection_id": T, "target_unit_id": T, "category": T, "severity": T, "description": T,
+    "occurred_on": T, "official_ids": T, "evidence": T, "retracted": I, "note": T})
+RECOMMENDATIONS = Table("rm_recommendations", ("recommendation_id",), {
+    "inspection_id": T, "text": T, "due_on": T, "responsible_unit_id": T, "implemented_on": T, "note": T})
+
+
+class InspectionsView(View):
+    name = "inspections"
+    tables = (INSPECTIONS, FINDINGS, RECOMMENDATIONS)
+
+    def handlers(self) -> dict[type, Handler]:
+        return {
+            Inspection.Opened: lambda b, e: put_new(b, INSPECTIONS, e, {
+                "kind": e.domain_event.kind, "decision_no": e.domain_event.decision_no,
+                "decided_on": e.domain_event.decided_on, "target_unit_id": e.domain_event.target_unit_id,
+                "scope": e.domain_event.scope, "team": list(e.domain_event.team), "status": "open",
+                "findings": 0}),
+            Inspection.FindingRecorded: self._finding_recorded,
+            Inspection.FindingCorrected: self._finding_corrected,
+            Inspection.FindingRetracted: lambda b, e: (
+                change(b, FINDINGS, e, {"retracted": 1, "note": e.domain_event.reason},
+                       key=(e.domain_event.finding_id,)),
+                change(b, INSPECTIONS, e, {})),
+            Inspection.Concluded: self._concluded,
+            Inspection.RecommendationImplemented: lambda b, e: (
+                change(b, RECOMMENDATIONS, e, {"implemented_on": e.domain_event.implemented_on,
+                                               "note": e.domain_event.note},
+                       key=(e.domain_event.recommendation_id,)),
+                change(b, INSPECTIONS, e, {})),
+            Inspection.Closed: lambda b, e: change(b, INSPECTIONS, e, {
+                "status": "closed", "closed_on": e.domain_event.closed_on}),
+        }
+
+    @staticmethod
+    def _finding_recorded(batch: Batch, e: Event) -> None:
+        ev = e.domain_event
+        inspection = batch.require(INSPECTIONS, (e.id,))
+        change(batch, INSPECTIONS, e, {"findings": int(inspection["findings"]) + 1})
+        put_new(batch, FINDINGS, e, {
+            "inspection_id": e.id, "target_unit_id": inspection["target_unit_id"], "category": ev.category,
+            "severity": ev.severity, "description": ev.description, "occurred_on": ev.occurred_on,
+            "official_ids": [str(o) for o in ev.official_ids], "evidence": list(ev.evidence),
+            "retracted": 0, "note": None}, key=(ev.finding_id,))
+
+    @staticmethod
+    def _finding_corrected(batch: Batch, e: Event) -> None:
+        ev = e.domain_event
+        changes = dict(ev.changes)
+        changes["note"] = ev.reason
+        change(batch, FINDINGS, e, changes, key=(ev.finding_id,))
+        change(batch, INSPECTIONS, e, {})
+
+    @staticmethod
+    def _concluded(batch: Batch, e: Event) -> None:
+        ev = e.domain_event
+        change(batch, INSPECTIONS, e, {"status": "concluded", "conclusion_no": ev.conclusion_no,
+                                       "concluded_on": ev.concluded_on})
+        for rec in ev.recommendations:
+            put_new(batch, RECOMMENDATIONS, e, {
+                "inspection_id": e.id, "text": rec.text, "due_on": rec.due_on,
+                "responsible_unit_id": rec.responsible_unit_id, "implemented_on": None, "note": None},
+                key=(rec.recommendation_id,))
+
+
+# -- discipline ------------------------------------------------------------------------------------
+
+CASES = Table("rm_cases", ("case_id",), {
+    "official_id": T, "unit_id": T, "official_category": T, "inspection_id": T, "finding_id": T,
+    "category": T, "nature": T, "severity": T, "occurred_on": T, "detected_on": T, "state": T,
+    "extended_on": T, "deferred_days": I, "deferred_since": T, "deferral_reason": T,
+    "base_deadline": T, "proposed_form": T, "limitation_deadline": T, "form": T, "decision_no": T,
+    "decided_on": T, "regime": T, "late": I, "decided_deadline": T, "override_reason": T,
+    "exemption_ground": T, "closed_on": T, "reason": T})
+
+
+def _clock_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """Recompute the stored legal clocks from the row's facts with the dated rules."""
+    category = OfficialCategory(row["official_category"])
+    detected = date.fromisoformat(row["detected_on"])
+    base = legal.handling_deadline(category, detected, row["extended_on"] is not None,
+                                   int(row["deferred_days"] or 0))
+    proposed = DisciplineForm(row["proposed_form"]) if row["proposed_form"] else None
+    form = legal.warranted_form(Severity(row["severity"]), proposed)
+    limitation = legal.limitation_deadline(category, date.fromisoformat(row["occurred_on"]), form, detected)
+    return {"base_deadline": base, "limitation_deadline": limitation}
+
+
+class DisciplineView(View):
+    name = "discipline"
+    tables = (CASES,)
+
+    def handlers(self) -> dict[type, Handler]:
+        C = DisciplineCase
+        return {
+            C.Opened: self._opened,
+            C.Deferred: lambda b, e: self._change(b, e, {
+                "state": CaseState.DEFERRED, "deferred_since": e.domain_event.on,
+                "deferral_reason": e.domain_event.reason, "reason": e.domain_event.note}),
+            C.Resumed: self._resumed,
+            C.Extended: lambda b, e: self._change(b, e, {"extended_on": e.domain_event.on,
+                                                         "reason": e.domain_event.reason}),
+            C.ReviewMeetingHeld: lambda b, e: self._change(b, e, {} if e.domain_event.proposed_form is None
+                                                          else {"proposed_form": e.domain_event.proposed_form}),
+            C.CouncilConvened: lambda b, e: self._change(b, e, {} if e.domain_event.recommended_form is None
+                                                        else {"proposed_form": e.domain_event.recommended_form}),
+            C.Decided: lambda b, e: self._change(b, e, {
+                "state": CaseState.DECIDED, "form": e.domain_event.form,
+                "decision_no": e.domain_event.decision_no, "decided_on": e.domain_event.decided_on,
+                "regime": e.domain_event.regime, "late": e.domain_event.late,
+                "decided_deadline": e.domain_event.handling_deadline,
+                "override_reason": e.domain_event.override_reason, "closed_on": e.domain_event.decided_on}),
+            C.Exempted: lambda b, e: self._change(b, e, {
+                "state": CaseState.EXEMPTED, "exemption_ground": e.domain_event.ground,
+                "reason": e.domain_event.basis, "decided_on": e.domain_event.decided_on,
+                "closed_on": e.domain_event.decided_on}),
+            C.TimeBarred: lambda b, e: self._change(b, e, {
+                "state": CaseState.TIME_BARRED, "closed_on": e.domain_event.on,
+                "regime": e.domain_event.regime}),
+            C.Withdrawn: lambda b, e: self._change(b, e, {
+                "state": CaseState.WITHDRAWN, "closed_on": e.domain_event.on, "reason": e.domain_event.reason}),
+        }
+
+    @staticmethod
+    def _opened(batch: Batch, e: Event) -> None:
+        ev = e.domain_event
+        row: dict[str, Any] = {c: None for c in CASES.columns}
+        row.update({
+            "official_id": str(ev.official_id), "unit_id": str(ev.unit_id),
+            "official_category": ev.official_category.value,
+            "inspection_id": str(ev.inspection_id) if ev.inspection_id else None,
+            "finding_id": str(ev.finding_id) if ev.finding_id else None, "category": ev.category.value,
+            "nature": ev.nature.value, "severity": ev.severity.value,
+            "occurred_on": ev.occurred_on.isoformat(), "detected_on": ev.detected_on.isoformat(),
+            "state": CaseState.OPEN.value, "deferred_days": 0, "late": 0})
+        row.update(_clock_fields(row))
+        put_new(batch, CASES, e, row)
+
+    @staticmethod
+    def _change(batch: Batch, e: Event, changes: dict[str, Any]) -> None:
+        from projections.tables import db_value
+        row = batch.require(CASES, (e.id,))
+        row.update({k: db_value(v) for k, v in changes.items()})
+        row.update(_clock_fields(row))
+        batch.put(CASES, (e.id,), {c: row[c] for c in CASES.columns}, position=e.position,
+                  version=e.version)
+
+    def _resumed(self, batch: Batch, e: Event) -> None:
+        row = batch.require(CASES, (e.id,))
+        days = legal.deferred_days([(date.fromisoformat(row["deferred_since"]), e.domain_event.on)],
+                                   until=e.domain_event.on)
+        self._change(batch, e, {"state": CaseState.OPEN, "deferred_since": None, "deferral_reason": None,
+                                "deferred_days": int(row["deferred_days"] or 0) + days,
+                                "reason": e.domain_event.note})
+
+
+# -- accountability, tasks, KPI --------------------------------------------------------------------
+
+DECISIONS = Table("rm_decisions", ("decision_id",), {
+    "head_official_id": T, "unit_id": T, "responsibility": T, "outcome": T, "decided_on": T,
+    "reason": T, "refs": T, "revoked_on": T, "revocation_reason": T})
+
+
+class AccountabilityView(View):
+    name = "accountability"
+    tables = (DECISIONS,)
+
+    def handlers(self) -> dict[type, Handler]:
+        return {
+            AccountabilityDecision.Made: lambda b, e: put_new(b, DECISIONS, e, {
+                "head_official_id": e.domain_event.head_official_id, "unit_id": e.domain_event.unit_id,
+                "responsibility": e.domain_event.responsibility, "outcome": e.domain_event.outcome,
+                "decided_on": e.domain_event.decided_on, "reason": e.domain_event.reason,
+                "refs": list(e.domain_event.refs)}),
+            AccountabilityDecision.Revoked: lambda b, e: change(b, DECISIONS, e, {
+                "revoked_on": e.domain_event.revoked_on, "revocation_reason": e.domain_event.reason}),
+        }
+
+
+TASKS = Table("rm_tasks", ("task_id",), {
+    "plan_ref": T, "row_no": T, "title": T, "lead_unit_id": T, "responsible_official_id": T,
+    "responsibility": T, "coordinating_unit_ids": T, "expected_result": T, "assigned_on": T,
+    "due_on": T, "progress": I, "completed_on": T, "result": T, "note": T})
+
+
+class TasksView(View):
+    name = "tasks"
+    tables = (TASKS,)
+
+    def handlers(self) -> dict[type, Handler]:
+        A = AssignedTask
+        return {
+            A.Assigned: lambda b, e: put_new(b, TASKS, e, {
+                "plan_ref": e.domain_event.plan_ref, "row_no": e.domain_event.row_no,
+                "title": e.domain_event.title, "lead_unit_id": e.domain_event.lead_unit_id,
+                "responsible_official_id": e.domain_event.responsible_official_id,
+                "responsibility": e.domain_event.responsibility,
+                "coordinating_unit_ids": [str(u) for u in e.domain_event.coordinating_unit_ids],
+                "expected_result": e.domain_event.expected_result,
+                "assigned_on": e.domain_event.assigned_on, "due_on": e.domain_event.due_on, "progress": 0}),
+            A.ProgressReported: lambda b, e: change(b, TASKS, e, {"progress": e.domain_event.percent,
+                                                                   "note": e.domain_event.note}),
+            A.Completed: lambda b, e: change(b, TASKS, e, {"progress": 100, "completed_on": e.domain_event.on,
+                                                            "result": e.domain_event.result}),
+            A.Reassigned: lambda b, e: change(b, TASKS, e, {
+                "lead_unit_id": e.domain_event.lead_unit_id,
+                "responsible_official_id": e.domain_event.responsible_official_id,
+                "due_on": e.domain_event.due_on, "note": e.domain_event.reason}),
+        }
+
+
+KPI_FIELDS = tuple(KpiFigures.__dataclass_fields__)
+KPI = Table("rm_kpi", ("report_id",), {
+    "unit_id": T, "period": T, "submitted_on": T, "corrections": I,
+    **{f: (I if KpiFigures.__dataclass_fields__[f].type in ("int", int) else R) for f in KPI_FIELDS}})
+
+
+class KpiView(View):
+    name = "kpi"
+    tables = (KPI,)
+
+    def handlers(self) -> dict[type, Handler]:
+        return {
+            UnitKpiReport.Submitted: lambda b, e: put_new(b, KPI, e, {
+                "unit_id": e.domain_event.unit_id, "period": e.domain_event.period,
+                "submitted_on": e.domain_event.submitted_on, "corrections": 0,
+                **_figures(e.domain_event.figures)}),
+            UnitKpiReport.Corrected: lambda b, e: change(b, KPI, e, {
+                "corrections": int(b.require(KPI, (e.id,))["corrections"]) + 1,
+                **_figures(e.domain_event.figures)}),
+        }
+
+
+def _figures(figures: KpiFigures) -> dict[str, Any]:
+    return {f: getattr(figures, f) for f in KPI_FIELDS}
+
+
+def all_views() -> list[View]:
+    """Every read model, in the order they are built."""
+    return [LogView(), OrganisationView(), InspectionsView(), DisciplineView(), AccountabilityView(),
+            TasksView(), KpiView()]
