@@ -1,0 +1,76 @@
+"""Scorecards of the demo city, checked by hand against the demo script (tracker/demo.py).
+
+"Today" is fixed at 22/11/2026 so that periods still open then stay open whenever the test runs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.enums import Rating
+from projections.queries import ReadModel
+from tracker.bootstrap import Tracker
+from tracker.demo import seed_demo
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def city(database_url: str):
+    with Tracker(database_url) as tracker:
+        seed_demo(tracker.services)
+        tracker.projector.catch_up()
+        reads = ReadModel(tracker.db, tracker.projector)
+        yield reads, reads.as_of(today=TODAY)
+
+
+def cards_of(reads, at, period: str, unit_name: str):
+    return [c for c in reads.scorecards(period, at) if c.unit_name == unit_name]
+
+
+def test_dinh_quan_head_2026_disciplined_in_the_year(city) -> None:
+    reads, at = city
+    [card] = cards_of(reads, at, "2026", "Xã Định Quán")
+    # reprimand 14/10/2026 (−20), criticism 20/08/2026 (−5), recommendation due 15/10 done 28/10 (−3),
+    # plan row 1 due 30/06/2026 still not done (−3); the 2026 KPI report is not due yet.
+    assert [(line.rule, line.points) for line in card.lines] == [("A", -20), ("B", -5), ("F", -3), ("T", -3)]
+    assert card.score == 69
+    assert card.band == Rating.COMPLETED
+    assert card.rating_ceiling == Rating.NOT_COMPLETED
+    assert not card.emulation_eligible
+
+
+def test_tran_bien_head_changed_in_march_gives_two_scorecards(city) -> None:
+    reads, at = city
+    first, second = sorted(cards_of(reads, at, "2026-H1", "Phường Trấn Biên"), key=lambda c: c.term_from)
+    assert (first.official_name, first.term_from, first.term_to) == (
+        "Trần Văn Hải", date(2026, 1, 1), date(2026, 3, 15))
+    assert (second.official_name, second.term_from, second.term_to) == (
+        "Nguyễn Thị Thu Hà", date(2026, 3, 16), date(2026, 6, 30))
+    # the harassment of 10/02 happened under Hải; the KPI report belongs to the head at the period's end
+    assert [(line.rule, line.points) for line in first.lines] == [("C", -8), ("F", -3)]
+    assert [line.rule for line in second.lines] == ["G"] * 5
+    assert (first.score, second.score) == (89, 85)
+    assert first.rating_ceiling == second.rating_ceiling == Rating.GOOD
+    assert first.emulation_eligible and "advanced_worker" in first.emulation_titles
+
+
+def test_finance_department_2025_waste_under_the_former_head(city) -> None:
+    reads, at = city
+    former, current = sorted(cards_of(reads, at, "2025", "Sở Tài chính"), key=lambda c: c.term_from)
+    assert former.official_name == "Lê Quang Vinh" and former.term_to == date(2025, 9, 30)
+    assert [(line.rule, line.points) for line in former.lines] == [
+        ("B", -5), ("C", -4), ("D", -30), ("E", -10), ("F", -3)]
+    assert former.score == 48 and former.rating_ceiling == Rating.NOT_COMPLETED
+    assert former.appraisal_regime == "nd90_2020"
+    assert current.official_name == "Phạm Minh Tuấn" and current.score == 85
+
+
+def test_the_city_ranking_flags_too_many_excellent(city) -> None:
+    reads, at = city
+    cards, quota = reads.ranking("2026-H1", at)
+    assert len(cards) == 16  # 15 units, one of them with two heads in the half-year
+    assert [c.score for c in cards] == sorted((c.score for c in cards), reverse=True)
+    assert quota["exceeded"] is True and quota["excellent"] > 0.2 * quota["good"]
