@@ -59,9 +59,13 @@ class ReadModel:
             return AsOf(position, self._date_of(position) or today or _today())
         if moment is not None:
             when = _parse_moment(moment)
-            rows = self.db.query("SELECT MAX(position) AS p FROM rm_log WHERE recorded_at <= ? AND position <= ?",
+            # The longest prefix of the log recorded by then: with concurrent writers record times
+            # need not rise with position, so stop before the first event recorded after the moment.
+            rows = self.db.query("SELECT MIN(position) AS p FROM rm_log WHERE recorded_at > ? AND position <= ?",
                                  (record_time(when), reached))
-            return AsOf(int(rows[0]["p"] or 0), when.astimezone(UTC).date())
+            first_after = rows[0]["p"]
+            position = reached if first_after is None else int(first_after) - 1
+            return AsOf(position, when.astimezone(UTC).date())
         return AsOf(reached, today or _today())
 
     def _date_of(self, position: int) -> date | None:

@@ -15,6 +15,7 @@ from uuid import UUID
 import typer
 from eventsourcing.persistence import PersistenceError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -53,11 +54,11 @@ def fails_in_vietnamese(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except TrackerError as e:
-            where = f" [trường: {e.field}]" if e.field else ""
-            err.print(f"[bold red]Lỗi ({e.rule}):[/] {e.message}{where}", highlight=False)
+            where = f" \\[trường: {escape(e.field)}]" if e.field else ""
+            err.print(f"[bold red]Lỗi ({escape(e.rule)}):[/] {escape(e.message)}{where}", highlight=False)
             raise typer.Exit(2) from None
         except PersistenceError as e:
-            err.print(f"[bold red]Lỗi cơ sở dữ liệu:[/] {e}", highlight=False)
+            err.print(f"[bold red]Lỗi cơ sở dữ liệu:[/] {escape(str(e))}", highlight=False)
             raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
@@ -215,7 +216,7 @@ def projections_run(database_url: DatabaseOption = None,
                 if listener:
                     listener.close()
         except ProjectionFailed as e:
-            err.print(f"[bold red]Dừng cập nhật dữ liệu đọc '{e.view}' tại vị trí {e.position}:[/] {e.reason}",
+            err.print(f"[bold red]Dừng cập nhật dữ liệu đọc '{e.view}' tại vị trí {e.position}:[/] {escape(e.reason)}",
                       highlight=False)
             raise typer.Exit(4) from None
 
@@ -272,7 +273,8 @@ def scorecards(period: Annotated[str, typer.Option(help="Kỳ: 2026, 2026-H1 ho�
                 console.print(f"\n[bold]{c.official_name} — {c.unit_name}: {c.score:g} điểm[/]")
                 for line in c.lines:
                     cited = ", ".join(f"#{e.position}" for e in line.evidence)
-                    console.print(f"  {line.rule:6} {line.points:+g}  {line.reason} {cited}", highlight=False)
+                    console.print(f"  {line.rule:6} {line.points:+g}  {escape(line.reason)} {cited}",
+                                  highlight=False)
 
 
 @app.command("deadlines")
