@@ -7,6 +7,7 @@ SQL is written once with `?` placeholders; PostgreSQL gets them translated to `%
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -37,14 +38,45 @@ class ReadDB:
         raise NotImplementedError
 
 
-class SQLiteDB(ReadDB):
+class _PerThread:
+    """One connection per thread (the API serves reads from a thread pool)."""
+
+    def __init__(self, factory: Any) -> None:
+        self._factory = factory
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    @property
+    def conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._factory()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+class SQLiteDB(_PerThread, ReadDB):
     kind = "sqlite"
 
     def __init__(self, path: str) -> None:
-        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
+        def connect() -> sqlite3.Connection:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            return conn
+
+        super().__init__(connect)
 
     @contextmanager
     def transaction(self) -> Iterator[_SQLiteCursor]:
@@ -60,9 +92,6 @@ class SQLiteDB(ReadDB):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return [dict(row) for row in self.conn.execute(sql, tuple(params)).fetchall()]
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 class _SQLiteCursor:
@@ -87,13 +116,17 @@ def _pg(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-class PostgresDB(ReadDB):
+class PostgresDB(_PerThread, ReadDB):
     kind = "postgresql"
 
     def __init__(self, conninfo: dict[str, str], schema: str | None) -> None:
-        self.conn = psycopg.connect(**conninfo, row_factory=dict_row, autocommit=True)
-        if schema:
-            self.conn.execute(psycopg.sql.SQL("SET search_path TO {}").format(psycopg.sql.Identifier(schema)))
+        def connect() -> psycopg.Connection[Any]:
+            conn = psycopg.connect(**conninfo, row_factory=dict_row, autocommit=True)
+            if schema:
+                conn.execute(psycopg.sql.SQL("SET search_path TO {}").format(psycopg.sql.Identifier(schema)))
+            return conn
+
+        super().__init__(connect)
 
     @contextmanager
     def transaction(self) -> Iterator[_PgCursor]:
@@ -104,9 +137,6 @@ class PostgresDB(ReadDB):
         with self.conn.cursor() as cursor:
             cursor.execute(_pg(sql), tuple(params))
             return list(cursor.fetchall())
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 class _PgCursor:

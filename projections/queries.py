@@ -155,3 +155,135 @@ def _parse_moment(moment: datetime | str) -> datetime:
             raise InvalidInput(f"Thời điểm không hợp lệ: {moment!r} (ISO 8601, ví dụ 2026-06-30T17:00:00+07:00).",
                                field="asOf", value=str(moment)) from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+# -- lists and details for the API (live or as of a position) ---------------------------------------
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    total: int
+
+
+def _page(db: ReadDB, table: str, at: AsOf, where: list[str], params: list[Any], order: str,
+          limit: int, offset: int) -> Page:
+    conditions = " AND ".join([visible(), *where])
+    args = [at.position, at.position, *params]
+    total = db.query(f"SELECT COUNT(*) AS n FROM {table} WHERE {conditions}", args)[0]["n"]
+    items = db.query(f"SELECT * FROM {table} WHERE {conditions} ORDER BY {order} LIMIT ? OFFSET ?",
+                     [*args, limit, offset])
+    return Page(items, int(total))
+
+
+def _one(db: ReadDB, table: str, key: str, value: str, at: AsOf, what: str) -> dict[str, Any]:
+    rows = db.query(f"SELECT * FROM {table} WHERE {key} = ? AND {visible()}", (value, at.position, at.position))
+    if not rows:
+        raise NotFound(f"Không tìm thấy {what} {value}.", field="id", value=value)
+    return rows[0]
+
+
+class Lists:
+    """Paginated, filtered lists and details over the read models."""
+
+    def __init__(self, db: ReadDB) -> None:
+        self.db = db
+
+    def units(self, at: AsOf, *, kind: str | None, limit: int, offset: int) -> Page:
+        where, params = _filters({"kind": kind})
+        return _page(self.db, "rm_units", at, where, params, "code", limit, offset)
+
+    def unit(self, unit_id: str, at: AsOf) -> dict[str, Any]:
+        unit = _one(self.db, "rm_units", "unit_id", unit_id, at, "đơn vị")
+        unit["heads"] = self.db.query(
+            "SELECT t.official_id, t.since, t.until, o.full_name FROM rm_head_terms t "
+            f"LEFT JOIN rm_officials o ON o.official_id = t.official_id AND {visible('o')} "
+            f"WHERE t.unit_id = ? AND {visible('t')} ORDER BY t.since",
+            (at.position, at.position, unit_id, at.position, at.position))
+        return unit
+
+    def officials(self, at: AsOf, *, unit_id: str | None, category: str | None, q: str | None,
+                  limit: int, offset: int) -> Page:
+        where, params = _filters({"unit_id": unit_id, "category": category})
+        if q:
+            where.append("(LOWER(full_name) LIKE ? OR LOWER(personnel_code) LIKE ?)")
+            params += [f"%{q.lower()}%", f"%{q.lower()}%"]
+        return _page(self.db, "rm_officials", at, where, params, "full_name, personnel_code", limit, offset)
+
+    def official(self, official_id: str, at: AsOf) -> dict[str, Any]:
+        return _one(self.db, "rm_officials", "official_id", official_id, at, "cán bộ")
+
+    def inspections(self, at: AsOf, *, unit_id: str | None, kind: str | None, status: str | None,
+                    year: int | None, limit: int, offset: int) -> Page:
+        where, params = _filters({"target_unit_id": unit_id, "kind": kind, "status": status})
+        if year is not None:
+            where.append("decided_on >= ? AND decided_on <= ?")
+            params += [f"{year:04d}-01-01", f"{year:04d}-12-31"]
+        return _page(self.db, "rm_inspections", at, where, params, "decided_on DESC, decision_no", limit, offset)
+
+    def inspection(self, inspection_id: str, at: AsOf) -> dict[str, Any]:
+        inspection = _one(self.db, "rm_inspections", "inspection_id", inspection_id, at, "cuộc thanh tra")
+        pos = (at.position, at.position)
+        inspection["finding_rows"] = self.db.query(
+            f"SELECT * FROM rm_findings WHERE inspection_id = ? AND {visible()} ORDER BY occurred_on, finding_id",
+            (inspection_id, *pos))
+        inspection["recommendation_rows"] = self.db.query(
+            f"SELECT * FROM rm_recommendations WHERE inspection_id = ? AND {visible()} ORDER BY due_on, "
+            "recommendation_id", (inspection_id, *pos))
+        return inspection
+
+    def cases(self, at: AsOf, *, unit_id: str | None, official_id: str | None, state: str | None,
+              clock: str | None, limit: int, offset: int) -> Page:
+        where, params = _filters({"unit_id": unit_id, "official_id": official_id, "state": state})
+        if clock is not None:
+            if clock not in ("overdue", "due_soon", "on_time"):
+                raise InvalidInput("clock phải là overdue, due_soon hoặc on_time.", field="clock", value=clock)
+            where.append("state IN ('open', 'deferred')")
+            rows = self.db.query(f"SELECT * FROM rm_cases WHERE {' AND '.join([visible(), *where])} "
+                                 "ORDER BY detected_on, case_id", [at.position, at.position, *params])
+            picked = [r for r in rows if _clock(r, at.today) == clock]
+            return Page(picked[offset:offset + limit], len(picked))
+        return _page(self.db, "rm_cases", at, where, params, "detected_on DESC, case_id", limit, offset)
+
+    def decisions(self, at: AsOf, *, unit_id: str | None, head_official_id: str | None, limit: int,
+                  offset: int) -> Page:
+        where, params = _filters({"unit_id": unit_id, "head_official_id": head_official_id})
+        return _page(self.db, "rm_decisions", at, where, params, "decided_on DESC, decision_id", limit, offset)
+
+    def tasks(self, at: AsOf, *, unit_id: str | None, plan_ref: str | None, limit: int, offset: int) -> Page:
+        where, params = _filters({"lead_unit_id": unit_id, "plan_ref": plan_ref})
+        return _page(self.db, "rm_tasks", at, where, params, "due_on, row_no, task_id", limit, offset)
+
+    def task(self, task_id: str, at: AsOf) -> dict[str, Any]:
+        return _one(self.db, "rm_tasks", "task_id", task_id, at, "nhiệm vụ")
+
+    def kpi_report(self, unit_id: str, period: str, at: AsOf) -> dict[str, Any]:
+        rows = self.db.query(f"SELECT * FROM rm_kpi WHERE unit_id = ? AND period = ? AND {visible()}",
+                             (unit_id, period, at.position, at.position))
+        if not rows:
+            raise NotFound(f"Chưa có báo cáo chỉ tiêu kỳ {period} của đơn vị {unit_id}.", field="period",
+                           value=period)
+        return rows[0]
+
+    def log(self, *, after: int, limit: int, upto: int, actor: str | None = None,
+            event_type: str | None = None, aggregate_id: str | None = None,
+            recorded_from: str | None = None, recorded_to: str | None = None) -> list[dict[str, Any]]:
+        where, params = _filters({"actor_id": actor, "event_type": event_type, "aggregate_id": aggregate_id})
+        if recorded_from:
+            where.append("recorded_at >= ?")
+            params.append(recorded_from)
+        if recorded_to:
+            where.append("recorded_at <= ?")
+            params.append(recorded_to)
+        conditions = " AND ".join(["position > ?", "position <= ?", *where])
+        return self.db.query(f"SELECT * FROM rm_log WHERE {conditions} ORDER BY position LIMIT ?",
+                             [after, upto, *params, limit])
+
+
+def _filters(values: dict[str, Any]) -> tuple[list[str], list[Any]]:
+    where = [f"{column} = ?" for column, value in values.items() if value is not None]
+    return where, [str(v) for v in values.values() if v is not None]
+
+
+def _clock(case: dict[str, Any], today: date, soon_days: int = 15) -> str:
+    left = (min(handling_deadline(case, today), date.fromisoformat(case["limitation_deadline"])) - today).days
+    return "overdue" if left < 0 else "due_soon" if left <= soon_days else "on_time"

@@ -61,6 +61,7 @@ class Projector:
         self.source = source
         self.views = views if views is not None else all_views()
         self.batch_size = batch_size
+        self._lock_clause = " FOR UPDATE" if db.kind == "postgresql" else ""  # SQLite: BEGIN IMMEDIATE
         self.create_tables()
 
     def create_tables(self) -> None:
@@ -133,6 +134,14 @@ class Projector:
 
     def _write(self, view: View, events: list[Event]) -> None:
         with self.db.transaction() as cur:
+            # Several processes may catch up at once (the worker, and API processes wanting to
+            # read their own writes): lock the view's tracking row, then skip what another did.
+            cur.execute("SELECT position FROM rm_tracking WHERE view = ?" + self._lock_clause, (view.name,))
+            row = cur.fetchone()
+            done = int(row["position"]) if row else 0
+            events = [e for e in events if e.position > done]
+            if not events:
+                return
             batch = Batch(cur)
             for event in events:
                 handler = view.handler_for(type(event.domain_event))

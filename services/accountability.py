@@ -52,5 +52,5 @@ class AccountabilityService(Service):
                         expected_version: int | None = None) -> Written:
         decision = self.load(AccountabilityDecision, decision_id, expected_version=expected_version)
         decision.revoke(revoked_on=revoked_on, reason=reason, recorded_by=actor)
-        self.save(decision)
-        return self.written(decision)
+        position = self.save(decision)
+        return self.written(position, decision)

@@ -34,6 +34,7 @@ class Written:
     version: int
     finding_id: UUID | None = None
     recommendation_ids: tuple[UUID, ...] = field(default_factory=tuple)
+    position: int = 0  # the log position of the last event written
 
 
 class Service:
@@ -63,24 +64,33 @@ class Service:
     def exists(self, aggregate_id: UUID) -> bool:
         return bool(self.app.recorder.select_events(aggregate_id, limit=1))
 
-    def save(self, *aggregates: TrackerAggregate) -> None:
-        """Save atomically; a concurrent writer that got there first turns into Conflict."""
+    def save(self, *aggregates: TrackerAggregate) -> int:
+        """Save atomically and return the last log position written; a concurrent writer that got
+        there first turns into Conflict."""
         try:
-            self.app.save(*aggregates)
+            recordings = self.app.save(*aggregates)
         except IntegrityError:
             names = ", ".join(WHAT_VI.get(type(a).__name__, type(a).__name__) for a in aggregates)
             raise Conflict(f"Dữ liệu ({names}) vừa được người khác thay đổi; hãy tải lại và thử lại.",
                            rule="concurrent_update") from None
+        return _last_position(recordings)
 
     def create(self, aggregate: TrackerAggregate, natural_key: str) -> Written:
         """Save a new aggregate; one that already exists under the same natural key is a conflict."""
         what = WHAT_VI.get(type(aggregate).__name__, type(aggregate).__name__)
         try:
-            self.app.save(aggregate)
+            recordings = self.app.save(aggregate)
         except IntegrityError:
             raise Conflict(f"Đã có {what} '{natural_key}'.", rule="already_exists",
                            value=natural_key) from None
-        return Written(aggregate.id, aggregate.version)
+        return Written(aggregate.id, aggregate.version, position=_last_position(recordings))
 
-    def written(self, aggregate: TrackerAggregate, **extra: object) -> Written:
-        return Written(aggregate.id, aggregate.version, **extra)  # type: ignore[arg-type]
+    @staticmethod
+    def written(position: int, aggregate: TrackerAggregate, **extra: object) -> Written:
+        return Written(aggregate.id, aggregate.version, position=position, **extra)  # type: ignore[arg-type]
+
+
+def _last_position(recordings: object) -> int:
+    """The highest notification id among the recordings of one save (0 if unknown)."""
+    ids = [r.notification.id for r in recordings or [] if getattr(r, "notification", None)]  # type: ignore[attr-defined]
+    return max(ids, default=0)

@@ -51,8 +51,8 @@ class DisciplineService(Service):
              **kwargs: Any) -> Written:
         case = self.load(DisciplineCase, case_id, expected_version=expected_version)
         getattr(case, action)(recorded_by=actor, **kwargs)
-        self.save(case)
-        return self.written(case)
+        position = self.save(case)
+        return self.written(position, case)
 
     def defer(self, actor: Actor, case_id: UUID, *, reason: Any, on: date, note: str = "",
               expected_version: int | None = None) -> Written:
@@ -97,8 +97,8 @@ class DisciplineService(Service):
         case = self.load(DisciplineCase, case_id, expected_version=expected_version)
         official = self.load(Official, case.official_id, field="officialId")
         self._decide(actor, case, official, form, decision_no, decided_on, override_reason, ())
-        self.save(case, official)
-        return self.written(case)
+        position = self.save(case, official)
+        return self.written(position, case)
 
     def decide_together(self, actor: Actor, case_ids: Sequence[UUID], *, form: Any, decision_no: str,
                         decided_on: date, override_reason: str | None = None) -> list[Written]:
@@ -115,8 +115,8 @@ class DisciplineService(Service):
         for case in cases:
             others = tuple(c.id for c in cases if c.id != case.id)
             self._decide(actor, case, official, form, decision_no, decided_on, override_reason, others)
-        self.save(*cases, official)
-        return [self.written(c) for c in cases]
+        position = self.save(*cases, official)
+        return [self.written(position, c) for c in cases]
 
     @staticmethod
     def _decide(actor: Actor, case: DisciplineCase, official: Official, form: Any, decision_no: str,

@@ -39,8 +39,8 @@ class InspectionService(Service):
                                                description=description, occurred_on=occurred_on,
                                                official_ids=ids, evidence=list(evidence),
                                                recorded_by=actor)
-        self.save(inspection)
-        return self.written(inspection, finding_id=finding_id)
+        position = self.save(inspection)
+        return self.written(position, inspection, finding_id=finding_id)
 
     def correct_finding(self, actor: Actor, inspection_id: UUID, finding_id: UUID, *,
                         changes: Mapping[str, Any], reason: str,
@@ -51,15 +51,15 @@ class InspectionService(Service):
             changes["official_ids"] = self._check_officials(changes["official_ids"])
         inspection.correct_finding(finding_id=finding_id, changes=changes, reason=reason,
                                    recorded_by=actor)
-        self.save(inspection)
-        return self.written(inspection)
+        position = self.save(inspection)
+        return self.written(position, inspection)
 
     def retract_finding(self, actor: Actor, inspection_id: UUID, finding_id: UUID, *, reason: str,
                         expected_version: int | None = None) -> Written:
         inspection = self.load(Inspection, inspection_id, expected_version=expected_version)
         inspection.retract_finding(finding_id=finding_id, reason=reason, recorded_by=actor)
-        self.save(inspection)
-        return self.written(inspection)
+        position = self.save(inspection)
+        return self.written(position, inspection)
 
     def conclude(self, actor: Actor, inspection_id: UUID, *, conclusion_no: str, concluded_on: date,
                  recommendations: Iterable[RecommendationInput] = (),
@@ -70,8 +70,8 @@ class InspectionService(Service):
             self.load(Unit, rec.responsible_unit_id, field=f"recommendations[{i}].responsibleUnitId")
         ids = inspection.conclude(conclusion_no=conclusion_no, concluded_on=concluded_on,
                                   recommendations=recs, recorded_by=actor)
-        self.save(inspection)
-        return self.written(inspection, recommendation_ids=tuple(ids))
+        position = self.save(inspection)
+        return self.written(position, inspection, recommendation_ids=tuple(ids))
 
     def implement_recommendation(self, actor: Actor, inspection_id: UUID, recommendation_id: UUID, *,
                                  implemented_on: date, note: str = "",
@@ -79,12 +79,12 @@ class InspectionService(Service):
         inspection = self.load(Inspection, inspection_id, expected_version=expected_version)
         inspection.implement_recommendation(recommendation_id=recommendation_id,
                                             implemented_on=implemented_on, note=note, recorded_by=actor)
-        self.save(inspection)
-        return self.written(inspection)
+        position = self.save(inspection)
+        return self.written(position, inspection)
 
     def close(self, actor: Actor, inspection_id: UUID, *, closed_on: date,
               expected_version: int | None = None) -> Written:
         inspection = self.load(Inspection, inspection_id, expected_version=expected_version)
         inspection.close(closed_on=closed_on, recorded_by=actor)
-        self.save(inspection)
-        return self.written(inspection)
+        position = self.save(inspection)
+        return self.written(position, inspection)

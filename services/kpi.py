@@ -24,5 +24,5 @@ class KpiService(Service):
             return self.create(report, f"{period}")
         report = self.load(UnitKpiReport, report_id, expected_version=expected_version)
         report.correct(corrected_on=reported_on, figures=figures, reason=reason or "", recorded_by=actor)
-        self.save(report)
-        return self.written(report)
+        position = self.save(report)
+        return self.written(position, report)

@@ -23,8 +23,8 @@ class OrganisationService(Service):
                     expected_version: int | None = None) -> Written:
         unit = self.load(Unit, unit_id, field="unitId", expected_version=expected_version)
         unit.rename(name=name, renamed_on=renamed_on, reason=reason, recorded_by=actor)
-        self.save(unit)
-        return self.written(unit)
+        position = self.save(unit)
+        return self.written(position, unit)
 
     def appoint_head(self, actor: Actor, unit_id: UUID, *, official_id: UUID, since: date,
                      expected_version: int | None = None) -> Written:
@@ -37,15 +37,15 @@ class OrganisationService(Service):
                 "hãy ghi nhận điều động trước khi bổ nhiệm người đứng đầu.",
                 rule="head_not_in_unit", field="officialId", value=str(official_id))
         unit.appoint_head(official_id=official.id, since=since, recorded_by=actor)
-        self.save(unit)
-        return self.written(unit)
+        position = self.save(unit)
+        return self.written(position, unit)
 
     def end_head_term(self, actor: Actor, unit_id: UUID, *, until: date, reason: str,
                       expected_version: int | None = None) -> Written:
         unit = self.load(Unit, unit_id, field="unitId", expected_version=expected_version)
         unit.end_head_term(until=until, reason=reason, recorded_by=actor)
-        self.save(unit)
-        return self.written(unit)
+        position = self.save(unit)
+        return self.written(position, unit)
 
     def register_official(self, actor: Actor, *, personnel_code: str, full_name: str, category: Any,
                           unit_id: UUID, is_leader: bool, since: date | None = None) -> Written:
@@ -60,12 +60,12 @@ class OrganisationService(Service):
         official = self.load(Official, official_id, field="officialId", expected_version=expected_version)
         self.load(Unit, unit_id, field="unitId")
         official.transfer(unit_id=unit_id, on=on, is_leader=is_leader, reason=reason, recorded_by=actor)
-        self.save(official)
-        return self.written(official)
+        position = self.save(official)
+        return self.written(position, official)
 
     def change_category(self, actor: Actor, official_id: UUID, *, category: Any, on: date, reason: str,
                         expected_version: int | None = None) -> Written:
         official = self.load(Official, official_id, field="officialId", expected_version=expected_version)
         official.change_category(category=category, on=on, reason=reason, recorded_by=actor)
-        self.save(official)
-        return self.written(official)
+        position = self.save(official)
+        return self.written(position, official)

@@ -35,15 +35,15 @@ class TaskService(Service):
                         expected_version: int | None = None) -> Written:
         task = self.load(AssignedTask, task_id, expected_version=expected_version)
         task.report_progress(on=on, percent=percent, note=note, recorded_by=actor)
-        self.save(task)
-        return self.written(task)
+        position = self.save(task)
+        return self.written(position, task)
 
     def complete(self, actor: Actor, task_id: UUID, *, on: date, result: str,
                  expected_version: int | None = None) -> Written:
         task = self.load(AssignedTask, task_id, expected_version=expected_version)
         task.complete(on=on, result=result, recorded_by=actor)
-        self.save(task)
-        return self.written(task)
+        position = self.save(task)
+        return self.written(position, task)
 
     def reassign(self, actor: Actor, task_id: UUID, *, lead_unit_id: UUID,
                  responsible_official_id: UUID | None, due_on: date, on: date, reason: str,
@@ -54,5 +54,5 @@ class TaskService(Service):
             self.load(Official, responsible_official_id, field="responsibleOfficialId")
         task.reassign(lead_unit_id=lead_unit_id, responsible_official_id=responsible_official_id,
                       due_on=due_on, on=on, reason=reason, recorded_by=actor)
-        self.save(task)
-        return self.written(task)
+        position = self.save(task)
+        return self.written(position, task)
