@@ -534,11 +534,3 @@ class LogEntry(Schema):
     actor_role: str | None
     reason: str | None
     payload: dict[str, Any] | None = None
-
-
-class Page(Schema):
-    total: int
-    limit: int
-    offset: int
-    position: int
-    items: list[Any]

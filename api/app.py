@@ -1,0 +1,90 @@
+"""The litestar application: controllers, auth, problem details, OpenAPI, in-process projections."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+from datetime import timedelta
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from api.controllers.accountability import AccountabilityController, KpiController, TaskController
+from api.controllers.auth import AuthController
+from api.controllers.discipline import DisciplineController
+from api.controllers.inspections import InspectionController
+from api.controllers.organisation import OfficialController, UnitController
+from api.controllers.scorecards import (
+    AuditController,
+    DeadlineController,
+    HealthController,
+    ScorecardController,
+)
+from api.idempotency import IdempotencyStore
+from api.problems import EXCEPTION_HANDLERS
+from api.security import jwt_auth
+from api.users import Users
+from projections.queries import Lists, ReadModel
+from tracker.bootstrap import Tracker
+
+log = logging.getLogger("tracker.api")
+
+
+def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes: int | None = None,
+               run_projections: bool | None = None) -> Litestar:
+    """Build the app around one Tracker; on SQLite the projections follow the log inside it."""
+    secret = secret_key or os.environ.get("TRACKER_SECRET_KEY") or secrets.token_urlsafe(32)
+    minutes = token_minutes or int(os.environ.get("TRACKER_TOKEN_MINUTES", "480"))
+    auth = jwt_auth(secret, timedelta(minutes=minutes))
+    if run_projections is None:
+        run_projections = tracker.store.kind == "sqlite"
+    stop = threading.Event()
+
+    def start_projections() -> None:
+        tracker.projector.catch_up()
+        if run_projections:
+            thread = threading.Thread(target=_follow, args=(tracker, stop), name="projections", daemon=True)
+            thread.start()
+
+    def stop_projections() -> None:
+        stop.set()
+
+    state = State({
+        "tracker": tracker,
+        "reads": ReadModel(tracker.db, tracker.projector),
+        "lists": Lists(tracker.db),
+        "users": Users(tracker.db),
+        "idempotency": IdempotencyStore(tracker.db),
+        "jwt_auth": auth,
+    })
+    return Litestar(
+        route_handlers=[HealthController, AuthController, UnitController, OfficialController,
+                        InspectionController, DisciplineController, AccountabilityController, TaskController,
+                        KpiController, ScorecardController, DeadlineController, AuditController],
+        state=state,
+        on_app_init=[auth.on_app_init],
+        on_startup=[start_projections],
+        on_shutdown=[stop_projections],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Sổ Trách Nhiệm API", version="1.0.0", path="/schema",
+            description="Thanh tra, kỷ luật và trách nhiệm người đứng đầu — API JSON (camelCase, RFC 9457).",
+            components=Components(security_schemes={"BearerToken": SecurityScheme(
+                type="http", scheme="bearer", bearer_format="JWT")}),
+        ),
+        debug=False,
+    )
+
+
+def _follow(tracker: Tracker, stop: threading.Event) -> None:
+    """The SQLite polling loop: keep the read models current while the server runs."""
+    while not stop.is_set():
+        try:
+            tracker.projector.run(stop)
+        except Exception:  # recorded in rm_tracking; retry after a pause rather than die silently
+            log.exception("projections stopped; retrying in 5 s")
+            stop.wait(5)

@@ -1,0 +1,169 @@
+"""Scorecards of heads of units, the legal deadlines, the audit log and health."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID
+
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from api.deps import page_args, read_at
+from api.pages import LogPage
+from api.schemas import (
+    DeadlineOut,
+    EvidenceRefOut,
+    ExcellentQuota,
+    Health,
+    LineOut,
+    LogEntry,
+    ScorecardOut,
+    ScorecardPage,
+)
+from api.security import ANALYSTS, AUDITORS, READERS, requires_role
+from domain.errors import InvalidInput, NotFound
+from projections.policy import load_policy
+from projections.scorecards import Scorecard, excellent_quota
+from domain.periods import Period
+
+
+def scorecard_out(card: Scorecard) -> ScorecardOut:
+    return ScorecardOut(
+        official_id=UUID(card.official_id), official_name=card.official_name, unit_id=UUID(card.unit_id),
+        unit_name=card.unit_name, unit_kind=card.unit_kind, period=card.period, term_from=card.term_from,
+        term_to=card.term_to, policy_version=card.policy_version, score=card.score, band=card.band,
+        rating_ceiling=card.rating_ceiling, ceiling_reasons=list(card.ceiling_reasons),
+        emulation_eligible=card.emulation_eligible, emulation_titles=list(card.emulation_titles),
+        appraisal_regime=card.appraisal_regime,
+        lines=[LineOut(rule=line.rule, points=line.points, reason=line.reason,
+                       evidence=[EvidenceRefOut(position=e.position, aggregate_id=e.aggregate_id, version=e.version)
+                                 for e in line.evidence]) for line in card.lines],
+        position=card.position, as_of_date=card.as_of_date)
+
+
+class ScorecardController(Controller):
+    path = "/api/v1/scorecards"
+    tags = ["Phiếu đánh giá người đứng đầu"]
+
+    @get("/", operation_id="listScorecards", guards=[requires_role(*ANALYSTS)], sync_to_thread=True)
+    def list(self, state: State, period: str, band: str | None = None,
+             unit_kind: str | None = Parameter(query="unitKind", default=None),
+             as_of: str | None = Parameter(query="asOf", default=None),
+             as_of_position: int | None = Parameter(query="asOfPosition", default=None),
+             limit: int = 100, offset: int = 0) -> ScorecardPage:
+        """Xếp hạng người đứng đầu theo kỳ (lọc theo xếp loại, loại đơn vị), hiện tại hoặc tại một thời điểm trước."""
+        limit, offset = page_args(limit, offset)
+        Period.parse(period)
+        at = read_at(state.reads, as_of, as_of_position)
+        cards = state.reads.scorecards(period, at)
+        quota = excellent_quota(cards, Period.parse(period))
+        if band is not None:
+            if band not in ("excellent", "good", "completed", "not_completed"):
+                raise InvalidInput("band phải là excellent, good, completed hoặc not_completed.", field="band",
+                                   value=band)
+            cards = [c for c in cards if c.rating_ceiling == band]
+        if unit_kind is not None:
+            cards = [c for c in cards if c.unit_kind == unit_kind]
+        return ScorecardPage(period=Period.parse(period).code, position=at.position, as_of_date=at.today,
+                             policy_version=load_policy().version, excellent_quota=ExcellentQuota(**quota),
+                             total=len(cards), limit=limit, offset=offset,
+                             items=[scorecard_out(c) for c in cards[offset:offset + limit]])
+
+    @get("/{official_id:uuid}", operation_id="getScorecard", guards=[requires_role(*ANALYSTS)],
+         sync_to_thread=True)
+    def get(self, official_id: UUID, state: State, period: str,
+            unit_id: UUID | None = Parameter(query="unitId", default=None),
+            as_of: str | None = Parameter(query="asOf", default=None),
+            as_of_position: int | None = Parameter(query="asOfPosition", default=None)) -> ScorecardOut:
+        """Phiếu đánh giá của một người đứng đầu trong kỳ, mỗi dòng dẫn tới sự kiện gốc."""
+        at = read_at(state.reads, as_of, as_of_position)
+        cards = state.reads.scorecard(str(official_id), period, at)
+        if unit_id is not None:
+            cards = [c for c in cards if c.unit_id == str(unit_id)]
+            if not cards:
+                raise NotFound("Người này không đứng đầu đơn vị đó trong kỳ.", field="unitId", value=str(unit_id))
+        return scorecard_out(cards[0])
+
+
+class DeadlineController(Controller):
+    path = "/api/v1/deadlines"
+    tags = ["Thời hạn"]
+
+    @get("/", operation_id="listDeadlines", guards=[requires_role(*READERS)], sync_to_thread=True)
+    def list(self, state: State, within_days: int = Parameter(query="withinDays", default=30)) -> list[DeadlineOut]:
+        """Vụ việc gần hết thời hạn xử lý hoặc thời hiệu; kiến nghị và nhiệm vụ quá hạn hoặc sắp đến hạn."""
+        at = state.reads.as_of()
+        return [DeadlineOut(kind=d.kind, id=UUID(d.id), aggregate_id=UUID(d.aggregate_id), title=d.title,
+                            unit_id=UUID(d.unit_id), official_id=UUID(d.official_id) if d.official_id else None,
+                            due_on=d.due_on, days_left=d.days_left) for d in state.reads.deadlines(within_days, at)]
+
+
+def log_entry(row: dict[str, Any], payload: dict[str, Any] | None = None) -> LogEntry:
+    return LogEntry(position=int(row["position"]), recorded_at=row["recorded_at"],
+                    aggregate_id=UUID(row["aggregate_id"]), aggregate_type=row["aggregate_type"],
+                    version=int(row["version"]), event_type=row["event_type"], actor_id=row["actor_id"],
+                    actor_role=row["actor_role"], reason=row["reason"], payload=payload)
+
+
+class AuditController(Controller):
+    path = "/api/v1/audit"
+    tags = ["Kiểm toán"]
+    guards = [requires_role(*AUDITORS)]
+
+    @get("/events", operation_id="listEvents", sync_to_thread=True)
+    def events(self, state: State, after: int = 0, limit: int = 100, actor: str | None = None,
+               event_type: str | None = Parameter(query="eventType", default=None),
+               recorded_from: str | None = Parameter(query="from", default=None),
+               recorded_to: str | None = Parameter(query="to", default=None)) -> LogPage:
+        """Toàn bộ nhật ký theo thứ tự (vị trí, thời điểm ghi, đối tượng, loại, người ghi, lý do, nội dung)."""
+        limit, _ = page_args(limit, 0)
+        if after < 0:
+            raise InvalidInput("after phải ≥ 0.", field="after", value=after)
+        at = state.reads.as_of()
+        rows = state.lists.log(after=after, limit=limit, upto=at.position, actor=actor, event_type=event_type,
+                               recorded_from=recorded_from, recorded_to=recorded_to)
+        payloads = _payloads(state, [int(r["position"]) for r in rows])
+        items = [log_entry(r, payloads.get(int(r["position"]))) for r in rows]
+        return LogPage(after=after, limit=limit, position=at.position,
+                       next_after=items[-1].position if len(items) == limit else None, items=items)
+
+    @get("/streams/{aggregate_id:uuid}", operation_id="getStream", sync_to_thread=True)
+    def stream(self, aggregate_id: UUID, state: State) -> list[LogEntry]:
+        """Mọi sự kiện của một đối tượng, theo phiên bản."""
+        at = state.reads.as_of()
+        rows = state.lists.log(after=0, limit=100000, upto=at.position, aggregate_id=str(aggregate_id))
+        if not rows:
+            raise NotFound(f"Không có sự kiện nào của {aggregate_id}.", field="aggregateId", value=str(aggregate_id))
+        payloads = _payloads(state, [int(r["position"]) for r in rows])
+        return [log_entry(r, payloads.get(int(r["position"]))) for r in rows]
+
+
+def _payloads(state: State, positions: list[int]) -> dict[int, dict[str, Any]]:
+    """The stored JSON of each event, as recorded (the auditors' view of what was written)."""
+    if not positions:
+        return {}
+    recorder = state.tracker.store.app.recorder
+    out: dict[int, dict[str, Any]] = {}
+    start = positions[0]
+    for n in recorder.select_notifications(start=start, limit=positions[-1] - start + 1):
+        if n.id in positions:
+            try:
+                out[n.id] = json.loads(n.state)
+            except ValueError:  # encrypted at rest: show no payload rather than fail
+                pass
+    return out
+
+
+class HealthController(Controller):
+    path = "/health"
+    tags = ["Hệ thống"]
+
+    @get("/", operation_id="health", sync_to_thread=True, exclude_from_auth=True, security=[])
+    def health(self, state: State) -> Health:
+        """Tình trạng: loại kho sự kiện, vị trí nhật ký, vị trí và độ trễ của dữ liệu đọc."""
+        position = state.tracker.store.position()
+        projected = state.tracker.projector.position()
+        return Health(status="ok", store=state.tracker.store.kind, position=position,
+                      projections_position=projected, projections_lag=position - projected)
