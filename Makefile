@@ -18,9 +18,9 @@ $(STAMP): requirements-dev.lock pyproject.toml
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/tracker seed-demo
+	$(BIN)/tracker seed-demo --users
 	$(BIN)/tracker projections run --once
-	$(BIN)/tracker scorecards --period 2026-H1
+	$(BIN)/tracker serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

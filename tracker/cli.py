@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 import time
 from collections import Counter
@@ -33,6 +34,13 @@ app.add_typer(official_app, name="official")
 app.add_typer(case_app, name="case")
 projections_app = typer.Typer(help="Dữ liệu đọc (read models) dựng từ nhật ký sự kiện.", no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
+user_app = typer.Typer(help="Người dùng của API và giao diện web.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+DEMO_PASSWORD = "demo-2026"
+DEMO_USERS = (("quantri.hung", "admin", "Lê Văn Hùng"), ("thanhtra.lan", "inspector", "Trần Thị Lan"),
+              ("thanhtra.duc", "inspector", "Phạm Minh Đức"), ("noivu.minh", "home_affairs", "Nguyễn Văn Minh"),
+              ("noivu.thao", "home_affairs", "Đỗ Phương Thảo"), ("kiemtoan.ha", "auditor", "Vũ Thu Hà"))
 
 console = Console()
 err = Console(stderr=True)
@@ -85,7 +93,9 @@ def progress_bar() -> Progress:
 
 @app.command("seed-demo")
 @fails_in_vietnamese
-def seed_demo(database_url: DatabaseOption = None) -> None:
+def seed_demo(database_url: DatabaseOption = None,
+              users: Annotated[bool, typer.Option("--users/--no-users",
+                                                  help="Tạo thêm người dùng mẫu (mật khẩu in ra).")] = False) -> None:
     """Ghi dữ liệu mẫu (chạy lại nhiều lần không ghi trùng)."""
     from tracker.demo import seed_demo as run_seed
 
@@ -102,6 +112,27 @@ def seed_demo(database_url: DatabaseOption = None) -> None:
         console.print(f"Dữ liệu mẫu trên {store.config.description}: {result.steps_run} bước đã ghi, "
                       f"{result.steps_skipped} bước đã có sẵn; {written} sự kiện mới "
                       f"trong {elapsed:.2f} giây ({rate:,.0f} sự kiện/giây).")
+    if users:
+        add_demo_users(database_url)
+
+
+def add_demo_users(database_url: str | None) -> None:
+    from api.users import ROLE_LABELS, Users
+    from projections.db import connect
+    from services.store import config_from_url
+
+    db = connect(config_from_url(database_url if database_url is not None
+                                 else os.environ.get("TRACKER_DATABASE_URL")).env)
+    try:
+        accounts = Users(db)
+        table = Table("Tên đăng nhập", "Mật khẩu", "Vai trò", title="Người dùng mẫu")
+        for username, role, name in DEMO_USERS:
+            if accounts.get(username) is None:
+                accounts.add(username, role, DEMO_PASSWORD, name)
+            table.add_row(username, DEMO_PASSWORD, f"{role} ({ROLE_LABELS[role]})")
+        console.print(table)
+    finally:
+        db.close()
 
 
 @app.command("events")
@@ -295,6 +326,63 @@ def deadlines(within_days: Annotated[int, typer.Option(help="Trong vòng số ng
         for item in reads.deadlines(within_days, at):
             table.add_row(kinds[item.kind], f"{item.due_on:%d/%m/%Y}", str(item.days_left), item.title[:70])
         console.print(table)
+
+
+# -- users and the server ---------------------------------------------------------------------------
+
+@user_app.command("add")
+@fails_in_vietnamese
+def user_add(username: str, role: Annotated[str, typer.Option(help="inspector | home_affairs | auditor | admin")],
+             full_name: Annotated[str, typer.Option(help="Họ và tên.")] = "",
+             password_stdin: Annotated[bool, typer.Option(help="Đọc mật khẩu từ đầu vào chuẩn.")] = False,
+             database_url: DatabaseOption = None) -> None:
+    """Thêm người dùng; mật khẩu nhập từ bàn phím (hoặc --password-stdin) và được băm bằng argon2."""
+    from api.users import Users
+    from projections.db import connect
+    from services.store import config_from_url
+
+    if password_stdin or not sys.stdin.isatty():
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Mật khẩu: ")
+        if getpass.getpass("Nhập lại mật khẩu: ") != password:
+            err.print("[bold red]Lỗi:[/] hai lần nhập mật khẩu không khớp.")
+            raise typer.Exit(2)
+    db = connect(config_from_url(database_url).env)
+    try:
+        user = Users(db).add(username, role, password, full_name)
+    finally:
+        db.close()
+    console.print(f"Đã thêm người dùng {user.username} ({user.role}).")
+
+
+@app.command("serve")
+@fails_in_vietnamese
+def serve(database_url: DatabaseOption = None,
+          host: Annotated[str, typer.Option(envvar="TRACKER_HOST")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(envvar="TRACKER_PORT")] = 8000,
+          workers: Annotated[int, typer.Option(help="Số tiến trình (PostgreSQL).")] = 1) -> None:
+    """Chạy API HTTP (uvicorn, uvloop, httptools). SQLite: dữ liệu đọc cập nhật ngay trong máy chủ."""
+    import uvicorn
+
+    if database_url is not None:
+        os.environ["TRACKER_DATABASE_URL"] = database_url
+    config = config_from_env()
+    if not os.environ.get("TRACKER_SECRET_KEY"):
+        err.print("[yellow]TRACKER_SECRET_KEY chưa đặt: dùng khóa ngẫu nhiên (token mất hiệu lực khi khởi động lại).[/]")
+        os.environ["TRACKER_SECRET_KEY"] = __import__("secrets").token_urlsafe(32)
+    if workers > 1 and config.kind == "sqlite":
+        err.print("[bold red]Lỗi:[/] nhiều tiến trình chỉ dùng với PostgreSQL.")
+        raise typer.Exit(2)
+    console.print(f"Sổ Trách Nhiệm trên http://{host}:{port} ({config.description}); OpenAPI: /schema")
+    uvicorn.run("api.asgi:create", factory=True, host=host, port=port, workers=workers, loop="uvloop",
+                http="httptools", log_level="warning", proxy_headers=False)
+
+
+def config_from_env():  # noqa: ANN201 - small helper
+    from services.store import config_from_url
+
+    return config_from_url(os.environ.get("TRACKER_DATABASE_URL"))
 
 
 # -- a few write commands, so operators can fix data without the web UI --------------------------
