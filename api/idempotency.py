@@ -17,6 +17,7 @@ DDL = ("CREATE TABLE IF NOT EXISTS tracker_idempotency (username TEXT NOT NULL, 
        "PRIMARY KEY (username, key))")
 
 R = TypeVar("R")
+PENDING_SECONDS = 120  # a claim older than this without an answer belongs to a request that died
 
 
 class IdempotencyStore:
@@ -43,6 +44,11 @@ class IdempotencyStore:
             if row["fingerprint"] != fingerprint:
                 raise RuleViolated("Idempotency-Key này đã được dùng cho một yêu cầu khác.",
                                    rule="idempotency_key_reused", field="Idempotency-Key", value=key)
+            if row["body"] is None and self._stale(row):  # its process died mid-request: nothing to replay
+                with self.db.transaction() as cur:
+                    cur.execute("DELETE FROM tracker_idempotency WHERE username = ? AND key = ? AND body IS NULL",
+                                (username, key))
+                return self.run(username, key, method, path, data, response_type, action)
             if row["body"] is None:
                 raise Conflict("Yêu cầu với Idempotency-Key này đang được xử lý; hãy thử lại sau giây lát.",
                                rule="idempotency_in_progress", field="Idempotency-Key", value=key)
@@ -58,6 +64,11 @@ class IdempotencyStore:
             cur.execute("UPDATE tracker_idempotency SET body = ?, status = 200 WHERE username = ? AND key = ?",
                         (msgspec.json.encode(result).decode(), username, key))
         return result
+
+    @staticmethod
+    def _stale(row: dict[str, Any]) -> bool:
+        started = datetime.fromisoformat(row["created_at"])
+        return (datetime.now(UTC) - started).total_seconds() > PENDING_SECONDS
 
     def _claim(self, username: str, key: str, fingerprint: str) -> bool:
         """Insert the pending row; only the request whose insert took effect runs the action."""

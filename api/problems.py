@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from eventsourcing.persistence import OperationalError, PersistenceError
@@ -71,12 +72,23 @@ def tracker_error(request: Request[Any, Any, Any], exc: TrackerError) -> Respons
     return problem(request, 400, exc.message, rule=exc.rule, field=_camel(exc.field))
 
 
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+_MISSING_PARAM = re.compile(r"Missing required (?:\w+ )?parameter '([^']+)'")
+
+
 def validation_error(request: Request[Any, Any, Any], exc: ValidationException) -> Response[dict[str, Any]]:
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            errors.append({"field": item.get("key"), "message": item.get("message"),
-                           "source": str(item.get("source") or "")})
+            key, message = item.get("key"), str(item.get("message") or "")
+            missing = _MISSING_FIELD.search(message)
+            if missing:  # msgspec names the missing field in the message, litestar keys it "data"
+                key = missing.group(1) if key in (None, "", "data") else f"{key}.{missing.group(1)}"
+            errors.append({"field": key, "message": message, "source": str(item.get("source") or "")})
+    if not errors:
+        missing = _MISSING_PARAM.search(str(exc.detail))
+        if missing:
+            errors.append({"field": missing.group(1), "message": str(exc.detail), "source": "query"})
     field = errors[0]["field"] if errors else None
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or str(exc.detail)
     return problem(request, 400, f"Dữ liệu không hợp lệ — {detail}", rule="invalid_input",

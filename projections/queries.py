@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from domain.enums import CaseState, FindingCategory, label
+from domain.enums import (
+    CaseState,
+    FindingCategory,
+    InspectionKind,
+    OfficialCategory,
+    UnitKind,
+    label,
+    parse_enum,
+)
 from domain.errors import InvalidInput, NotFound
 from domain.periods import Period
 from projections.db import ReadDB
@@ -145,7 +153,11 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def _parse_moment(moment: datetime | str) -> datetime:
+def _enum(enum_cls: Any, value: str | None, field: str) -> str | None:
+    return None if value is None else parse_enum(enum_cls, value, field).value
+
+
+def _parse_moment(moment: datetime | str, field: str = "asOf") -> datetime:
     if isinstance(moment, datetime):
         when = moment
     else:
@@ -153,7 +165,7 @@ def _parse_moment(moment: datetime | str) -> datetime:
             when = datetime.fromisoformat(str(moment).replace("Z", "+00:00"))
         except ValueError:
             raise InvalidInput(f"Thời điểm không hợp lệ: {moment!r} (ISO 8601, ví dụ 2026-06-30T17:00:00+07:00).",
-                               field="asOf", value=str(moment)) from None
+                               field=field, value=str(moment)) from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
@@ -189,7 +201,7 @@ class Lists:
         self.db = db
 
     def units(self, at: AsOf, *, kind: str | None, limit: int, offset: int) -> Page:
-        where, params = _filters({"kind": kind})
+        where, params = _filters({"kind": _enum(UnitKind, kind, "kind")})
         return _page(self.db, "rm_units", at, where, params, "code", limit, offset)
 
     def unit(self, unit_id: str, at: AsOf) -> dict[str, Any]:
@@ -203,7 +215,7 @@ class Lists:
 
     def officials(self, at: AsOf, *, unit_id: str | None, category: str | None, q: str | None,
                   limit: int, offset: int) -> Page:
-        where, params = _filters({"unit_id": unit_id, "category": category})
+        where, params = _filters({"unit_id": unit_id, "category": _enum(OfficialCategory, category, "category")})
         if q:
             where.append("(LOWER(full_name) LIKE ? OR LOWER(personnel_code) LIKE ?)")
             params += [f"%{q.lower()}%", f"%{q.lower()}%"]
@@ -214,7 +226,10 @@ class Lists:
 
     def inspections(self, at: AsOf, *, unit_id: str | None, kind: str | None, status: str | None,
                     year: int | None, limit: int, offset: int) -> Page:
-        where, params = _filters({"target_unit_id": unit_id, "kind": kind, "status": status})
+        if status is not None and status not in ("open", "concluded", "closed"):
+            raise InvalidInput("status phải là open, concluded hoặc closed.", field="status", value=status)
+        where, params = _filters({"target_unit_id": unit_id, "kind": _enum(InspectionKind, kind, "kind"),
+                                  "status": status})
         if year is not None:
             where.append("decided_on >= ? AND decided_on <= ?")
             params += [f"{year:04d}-01-01", f"{year:04d}-12-31"]
@@ -233,13 +248,14 @@ class Lists:
 
     def cases(self, at: AsOf, *, unit_id: str | None, official_id: str | None, state: str | None,
               clock: str | None, limit: int, offset: int) -> Page:
-        where, params = _filters({"unit_id": unit_id, "official_id": official_id, "state": state})
+        where, params = _filters({"unit_id": unit_id, "official_id": official_id,
+                                  "state": _enum(CaseState, state, "state")})
         if clock is not None:
             if clock not in ("overdue", "due_soon", "on_time"):
                 raise InvalidInput("clock phải là overdue, due_soon hoặc on_time.", field="clock", value=clock)
             where.append("state IN ('open', 'deferred')")
             rows = self.db.query(f"SELECT * FROM rm_cases WHERE {' AND '.join([visible(), *where])} "
-                                 "ORDER BY detected_on, case_id", [at.position, at.position, *params])
+                                 "ORDER BY detected_on DESC, case_id", [at.position, at.position, *params])
             picked = [r for r in rows if _clock(r, at.today) == clock]
             return Page(picked[offset:offset + limit], len(picked))
         return _page(self.db, "rm_cases", at, where, params, "detected_on DESC, case_id", limit, offset)
@@ -270,10 +286,10 @@ class Lists:
         where, params = _filters({"actor_id": actor, "event_type": event_type, "aggregate_id": aggregate_id})
         if recorded_from:
             where.append("recorded_at >= ?")
-            params.append(recorded_from)
+            params.append(record_time(_parse_moment(recorded_from, "from")))
         if recorded_to:
             where.append("recorded_at <= ?")
-            params.append(recorded_to)
+            params.append(record_time(_parse_moment(recorded_to, "to")))
         conditions = " AND ".join(["position > ?", "position <= ?", *where])
         return self.db.query(f"SELECT * FROM rm_log WHERE {conditions} ORDER BY position LIMIT ?",
                              [after, upto, *params, limit])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post, put
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from api.deps import page_args
 from api.pages import AccountabilityPage, TaskPage
@@ -80,8 +80,8 @@ class AccountabilityController(Controller):
                          lambda w: Created(id=w.id, version=w.version))
 
     @get("/", operation_id="listAccountabilityDecisions", guards=[requires_role(*READERS)], sync_to_thread=True)
-    def list(self, state: State, unit_id: UUID | None = Parameter(query="unitId", default=None),
-             head_official_id: UUID | None = Parameter(query="headOfficialId", default=None),
+    def list(self, state: State, unit_id: Annotated[UUID | None, QueryParameter(name="unitId")] = None,
+             head_official_id: Annotated[UUID | None, QueryParameter(name="headOfficialId")] = None,
              limit: int = 50, offset: int = 0) -> AccountabilityPage:
         """Danh sách quyết định về trách nhiệm người đứng đầu."""
         limit, offset = page_args(limit, offset)
@@ -121,8 +121,8 @@ class TaskController(Controller):
                          lambda w: Created(id=w.id, version=w.version))
 
     @get("/", operation_id="listTasks", guards=[requires_role(*READERS)], sync_to_thread=True)
-    def list(self, state: State, unit_id: UUID | None = Parameter(query="unitId", default=None),
-             plan_ref: str | None = Parameter(query="planRef", default=None), limit: int = 50,
+    def list(self, state: State, unit_id: Annotated[UUID | None, QueryParameter(name="unitId")] = None,
+             plan_ref: Annotated[str | None, QueryParameter(name="planRef")] = None, limit: int = 50,
              offset: int = 0) -> TaskPage:
         """Danh sách nhiệm vụ (lọc theo đơn vị chủ trì, kế hoạch)."""
         limit, offset = page_args(limit, offset)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from api.deps import page_args, read_at
 from api.pages import CasePage
@@ -78,10 +78,10 @@ class DisciplineController(Controller):
                          lambda w: Created(id=w.id, version=w.version))
 
     @get("/", operation_id="listCases", guards=[requires_role(*READERS)], sync_to_thread=True)
-    def list(self, state: State, unit_id: UUID | None = Parameter(query="unitId", default=None),
-             official_id: UUID | None = Parameter(query="officialId", default=None),
-             case_state: str | None = Parameter(query="state", default=None),
-             clock: str | None = Parameter(query="clock", default=None, description="overdue | due_soon | on_time"),
+    def list(self, state: State, unit_id: Annotated[UUID | None, QueryParameter(name="unitId")] = None,
+             official_id: Annotated[UUID | None, QueryParameter(name="officialId")] = None,
+             case_state: Annotated[str | None, QueryParameter(name="state")] = None,
+             clock: Annotated[str | None, QueryParameter(name="clock", description="overdue | due_soon | on_time")] = None,
              limit: int = 50, offset: int = 0) -> CasePage:
         """Danh sách vụ việc (lọc theo đơn vị, cán bộ, trạng thái, thời hạn)."""
         limit, offset = page_args(limit, offset)
@@ -93,8 +93,8 @@ class DisciplineController(Controller):
                         items=[case_out(r, at) for r in page.items])
 
     @get("/{case_id:uuid}", operation_id="getCase", guards=[requires_role(*READERS)], sync_to_thread=True)
-    def get(self, case_id: UUID, state: State, as_of: str | None = Parameter(query="asOf", default=None),
-            as_of_position: int | None = Parameter(query="asOfPosition", default=None)) -> CaseOut:
+    def get(self, case_id: UUID, state: State, as_of: Annotated[str | None, QueryParameter(name="asOf")] = None,
+            as_of_position: Annotated[int | None, QueryParameter(name="asOfPosition")] = None) -> CaseOut:
         """Một vụ việc với thời hạn xử lý và thời hiệu, hiện tại hoặc tại một thời điểm trước."""
         at = read_at(state.reads, as_of, as_of_position)
         return case_out(state.reads.case(str(case_id), at), at, with_position=True)

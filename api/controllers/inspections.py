@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from api.deps import page_args, read_at
 from api.pages import InspectionPage
@@ -81,7 +81,7 @@ class InspectionController(Controller):
                          lambda w: Created(id=w.id, version=w.version))
 
     @get("/", operation_id="listInspections", guards=[requires_role(*READERS)], sync_to_thread=True)
-    def list(self, state: State, unit_id: UUID | None = Parameter(query="unitId", default=None),
+    def list(self, state: State, unit_id: Annotated[UUID | None, QueryParameter(name="unitId")] = None,
              kind: str | None = None, status: str | None = None, year: int | None = None,
              limit: int = 50, offset: int = 0) -> InspectionPage:
         """Danh sách cuộc thanh tra (lọc theo đơn vị, loại, trạng thái, năm)."""
@@ -94,8 +94,8 @@ class InspectionController(Controller):
 
     @get("/{inspection_id:uuid}", operation_id="getInspection", guards=[requires_role(*READERS)],
          sync_to_thread=True)
-    def get(self, inspection_id: UUID, state: State, as_of: str | None = Parameter(query="asOf", default=None),
-            as_of_position: int | None = Parameter(query="asOfPosition", default=None)) -> InspectionOut:
+    def get(self, inspection_id: UUID, state: State, as_of: Annotated[str | None, QueryParameter(name="asOf")] = None,
+            as_of_position: Annotated[int | None, QueryParameter(name="asOfPosition")] = None) -> InspectionOut:
         """Một cuộc thanh tra với các phát hiện và kiến nghị, hiện tại hoặc tại một thời điểm trước."""
         at = read_at(state.reads, as_of, as_of_position)
         return inspection_out(state.lists.inspection(str(inspection_id), at), at, detail=True)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from api.deps import page_args, read_at
 from api.schemas import Created, HeadAppoint, HeadTermOut, OfficialCreate, OfficialOut, UnitCreate, UnitOut, Versioned
@@ -49,8 +49,8 @@ class UnitController(Controller):
 
     @get("/", operation_id="listUnits", guards=[requires_role(*READERS)], sync_to_thread=True)
     def list(self, state: State, kind: str | None = None, limit: int = 50, offset: int = 0,
-             as_of: str | None = Parameter(query="asOf", default=None),
-             as_of_position: int | None = Parameter(query="asOfPosition", default=None)) -> UnitPage:
+             as_of: Annotated[str | None, QueryParameter(name="asOf")] = None,
+             as_of_position: Annotated[int | None, QueryParameter(name="asOfPosition")] = None) -> UnitPage:
         """Danh sách đơn vị (lọc theo loại)."""
         limit, offset = page_args(limit, offset)
         at = read_at(state.reads, as_of, as_of_position)
@@ -59,8 +59,8 @@ class UnitController(Controller):
                         items=[unit_out(r) for r in page.items])
 
     @get("/{unit_id:uuid}", operation_id="getUnit", guards=[requires_role(*READERS)], sync_to_thread=True)
-    def get(self, unit_id: UUID, state: State, as_of: str | None = Parameter(query="asOf", default=None),
-            as_of_position: int | None = Parameter(query="asOfPosition", default=None)) -> UnitOut:
+    def get(self, unit_id: UUID, state: State, as_of: Annotated[str | None, QueryParameter(name="asOf")] = None,
+            as_of_position: Annotated[int | None, QueryParameter(name="asOfPosition")] = None) -> UnitOut:
         """Một đơn vị và các nhiệm kỳ người đứng đầu."""
         return unit_out(state.lists.unit(str(unit_id), read_at(state.reads, as_of, as_of_position)))
 
@@ -92,7 +92,7 @@ class OfficialController(Controller):
                          lambda w: Created(id=w.id, version=w.version))
 
     @get("/", operation_id="listOfficials", guards=[requires_role(*READERS)], sync_to_thread=True)
-    def list(self, state: State, unit_id: UUID | None = Parameter(query="unitId", default=None),
+    def list(self, state: State, unit_id: Annotated[UUID | None, QueryParameter(name="unitId")] = None,
              category: str | None = None, q: str | None = None, limit: int = 50, offset: int = 0) -> OfficialPage:
         """Tìm cán bộ theo đơn vị, loại, tên hoặc mã."""
         limit, offset = page_args(limit, offset)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, get
 from litestar.datastructures import State
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from api.deps import page_args, read_at
 from api.pages import LogPage
@@ -23,6 +23,7 @@ from api.schemas import (
     ScorecardPage,
 )
 from api.security import ANALYSTS, AUDITORS, READERS, requires_role
+from domain.enums import Rating, UnitKind, parse_enum
 from domain.errors import InvalidInput, NotFound
 from projections.policy import load_policy
 from projections.scorecards import Scorecard, excellent_quota
@@ -49,23 +50,23 @@ class ScorecardController(Controller):
 
     @get("/", operation_id="listScorecards", guards=[requires_role(*ANALYSTS)], sync_to_thread=True)
     def list(self, state: State, period: str, band: str | None = None,
-             unit_kind: str | None = Parameter(query="unitKind", default=None),
-             as_of: str | None = Parameter(query="asOf", default=None),
-             as_of_position: int | None = Parameter(query="asOfPosition", default=None),
+             ceiling: Annotated[str | None, QueryParameter(name="ratingCeiling")] = None,
+             unit_kind: Annotated[str | None, QueryParameter(name="unitKind")] = None,
+             as_of: Annotated[str | None, QueryParameter(name="asOf")] = None,
+             as_of_position: Annotated[int | None, QueryParameter(name="asOfPosition")] = None,
              limit: int = 100, offset: int = 0) -> ScorecardPage:
-        """Xếp hạng người đứng đầu theo kỳ (lọc theo xếp loại, loại đơn vị), hiện tại hoặc tại một thời điểm trước."""
+        """Xếp hạng người đứng đầu theo kỳ (lọc theo xếp loại, mức trần, loại đơn vị), hiện tại hoặc trước đây."""
         limit, offset = page_args(limit, offset)
         Period.parse(period)
         at = read_at(state.reads, as_of, as_of_position)
         cards = state.reads.scorecards(period, at)
         quota = excellent_quota(cards, Period.parse(period))
         if band is not None:
-            if band not in ("excellent", "good", "completed", "not_completed"):
-                raise InvalidInput("band phải là excellent, good, completed hoặc not_completed.", field="band",
-                                   value=band)
-            cards = [c for c in cards if c.rating_ceiling == band]
+            cards = [c for c in cards if c.band == parse_enum(Rating, band, "band")]
+        if ceiling is not None:
+            cards = [c for c in cards if c.rating_ceiling == parse_enum(Rating, ceiling, "ratingCeiling")]
         if unit_kind is not None:
-            cards = [c for c in cards if c.unit_kind == unit_kind]
+            cards = [c for c in cards if c.unit_kind == parse_enum(UnitKind, unit_kind, "unitKind")]
         return ScorecardPage(period=Period.parse(period).code, position=at.position, as_of_date=at.today,
                              policy_version=load_policy().version, excellent_quota=ExcellentQuota(**quota),
                              total=len(cards), limit=limit, offset=offset,
@@ -74,9 +75,9 @@ class ScorecardController(Controller):
     @get("/{official_id:uuid}", operation_id="getScorecard", guards=[requires_role(*ANALYSTS)],
          sync_to_thread=True)
     def get(self, official_id: UUID, state: State, period: str,
-            unit_id: UUID | None = Parameter(query="unitId", default=None),
-            as_of: str | None = Parameter(query="asOf", default=None),
-            as_of_position: int | None = Parameter(query="asOfPosition", default=None)) -> ScorecardOut:
+            unit_id: Annotated[UUID | None, QueryParameter(name="unitId")] = None,
+            as_of: Annotated[str | None, QueryParameter(name="asOf")] = None,
+            as_of_position: Annotated[int | None, QueryParameter(name="asOfPosition")] = None) -> ScorecardOut:
         """Phiếu đánh giá của một người đứng đầu trong kỳ, mỗi dòng dẫn tới sự kiện gốc."""
         at = read_at(state.reads, as_of, as_of_position)
         cards = state.reads.scorecard(str(official_id), period, at)
@@ -92,7 +93,7 @@ class DeadlineController(Controller):
     tags = ["Thời hạn"]
 
     @get("/", operation_id="listDeadlines", guards=[requires_role(*READERS)], sync_to_thread=True)
-    def list(self, state: State, within_days: int = Parameter(query="withinDays", default=30)) -> list[DeadlineOut]:
+    def list(self, state: State, within_days: Annotated[int, QueryParameter(name="withinDays")] = 30) -> list[DeadlineOut]:
         """Vụ việc gần hết thời hạn xử lý hoặc thời hiệu; kiến nghị và nhiệm vụ quá hạn hoặc sắp đến hạn."""
         at = state.reads.as_of()
         return [DeadlineOut(kind=d.kind, id=UUID(d.id), aggregate_id=UUID(d.aggregate_id), title=d.title,
@@ -114,9 +115,9 @@ class AuditController(Controller):
 
     @get("/events", operation_id="listEvents", sync_to_thread=True)
     def events(self, state: State, after: int = 0, limit: int = 100, actor: str | None = None,
-               event_type: str | None = Parameter(query="eventType", default=None),
-               recorded_from: str | None = Parameter(query="from", default=None),
-               recorded_to: str | None = Parameter(query="to", default=None)) -> LogPage:
+               event_type: Annotated[str | None, QueryParameter(name="eventType")] = None,
+               recorded_from: Annotated[str | None, QueryParameter(name="from")] = None,
+               recorded_to: Annotated[str | None, QueryParameter(name="to")] = None) -> LogPage:
         """Toàn bộ nhật ký theo thứ tự (vị trí, thời điểm ghi, đối tượng, loại, người ghi, lý do, nội dung)."""
         limit, _ = page_args(limit, 0)
         if after < 0:
