@@ -45,7 +45,10 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
     stop = threading.Event()
 
     def start_projections() -> None:
-        tracker.projector.catch_up()
+        try:
+            tracker.projector.catch_up()
+        except Exception:  # serve anyway: /health and `projections status` show the lag and the reason
+            log.exception("read models could not catch up at start")
         if run_projections:
             thread = threading.Thread(target=_follow, args=(tracker, stop), name="projections", daemon=True)
             thread.start()
@@ -61,7 +64,7 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         "idempotency": IdempotencyStore(tracker.db),
         "jwt_auth": auth,
     })
-    return Litestar(
+    app = Litestar(
         route_handlers=[HealthController, AuthController, UnitController, OfficialController,
                         InspectionController, DisciplineController, AccountabilityController, TaskController,
                         KpiController, ScorecardController, DeadlineController, AuditController],
@@ -78,6 +81,31 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         ),
         debug=False,
     )
+    _document_problems(app)
+    return app
+
+
+def _document_problems(app: Litestar) -> None:
+    """Every error answer is an RFC 9457 problem (application/problem+json): say so in the schema."""
+    from litestar.openapi.spec import OpenAPIMediaType as MediaType, OpenAPIResponse, Reference, Schema
+    from litestar.openapi.spec.enums import OpenAPIType
+    schema = app.openapi_schema
+    assert schema.components is not None
+    schema.components.schemas = dict(schema.components.schemas or {})
+    schema.components.schemas["Problem"] = Schema(
+        type=OpenAPIType.OBJECT, required=["type", "title", "status", "detail"],
+        properties={"type": Schema(type=OpenAPIType.STRING), "title": Schema(type=OpenAPIType.STRING),
+                    "status": Schema(type=OpenAPIType.INTEGER), "detail": Schema(type=OpenAPIType.STRING),
+                    "instance": Schema(type=OpenAPIType.STRING), "rule": Schema(type=OpenAPIType.STRING),
+                    "field": Schema(type=OpenAPIType.STRING),
+                    "errors": Schema(type=OpenAPIType.ARRAY, items=Schema(type=OpenAPIType.OBJECT))})
+    content = {"application/problem+json": MediaType(schema=Reference(ref="#/components/schemas/Problem"))}
+    for item in (schema.paths or {}).values():
+        for op in (item.get, item.put, item.post, item.delete, item.patch):
+            if op is None or op.responses is None:
+                continue
+            for code in ("400", "401", "403", "404", "409", "422", "500", "503"):
+                op.responses[code] = OpenAPIResponse(description="Problem details (RFC 9457)", content=content)
 
 
 def _follow(tracker: Tracker, stop: threading.Event) -> None:

@@ -39,6 +39,6 @@ def read_at(reads: ReadModel, as_of: str | None = None, as_of_position: int | No
 def page_args(limit: int, offset: int) -> tuple[int, int]:
     if not 1 <= limit <= 500:
         raise InvalidInput("limit phải từ 1 đến 500.", field="limit", value=limit)
-    if offset < 0:
-        raise InvalidInput("offset phải ≥ 0.", field="offset", value=offset)
+    if not 0 <= offset <= 10**9:
+        raise InvalidInput("offset phải từ 0 đến 1000000000.", field="offset", value=offset)
     return limit, offset

@@ -423,7 +423,7 @@ class TaskOut(Schema):
     version: int
 
 
-NonNegative = Annotated[int, msgspec.Meta(ge=0)]
+NonNegative = Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)]
 Pct = Annotated[float, msgspec.Meta(ge=0, le=100)]
 Days = Annotated[float, msgspec.Meta(ge=0, le=30)]
 

@@ -13,6 +13,9 @@ from domain.errors import InvalidInput, RuleViolated
 from domain.periods import Period
 
 
+MAX_COUNT = 1_000_000_000  # beyond any unit's yearly count; keeps every store's integer columns safe
+
+
 @dataclass(frozen=True)
 class KpiFigures:
     """What a unit reports for a period (Kết luận 226-KL/TW; Kế hoạch 83/KH-UBND)."""
@@ -32,8 +35,9 @@ class KpiFigures:
     def validate(self) -> KpiFigures:
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-                raise InvalidInput(f"Chỉ tiêu '{f.name}' phải là số không âm.", field=f.name, value=value)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= MAX_COUNT:
+                raise InvalidInput(f"Chỉ tiêu '{f.name}' phải là số từ 0 đến {MAX_COUNT:,}.", field=f.name,
+                                   value=value)
             if f.name.endswith("_pct") and value > 100:
                 raise InvalidInput(f"Tỷ lệ '{f.name}' không được vượt 100%.", field=f.name, value=value)
         if self.conferences_online > self.conferences_total:

@@ -371,7 +371,7 @@ class TasksView(View):
 KPI_FIELDS = tuple(KpiFigures.__dataclass_fields__)
 KPI = Table("rm_kpi", ("report_id",), {
     "unit_id": T, "period": T, "submitted_on": T, "corrections": I,
-    **{f: (I if KpiFigures.__dataclass_fields__[f].type in ("int", int) else R) for f in KPI_FIELDS}})
+    **{f: (B if KpiFigures.__dataclass_fields__[f].type in ("int", int) else R) for f in KPI_FIELDS}})
 
 
 class KpiView(View):

@@ -120,7 +120,7 @@ class AuditController(Controller):
                recorded_to: Annotated[str | None, QueryParameter(name="to")] = None) -> LogPage:
         """Toàn bộ nhật ký theo thứ tự (vị trí, thời điểm ghi, đối tượng, loại, người ghi, lý do, nội dung)."""
         limit, _ = page_args(limit, 0)
-        if after < 0:
+        if not 0 <= after <= 2**62:
             raise InvalidInput("after phải ≥ 0.", field="after", value=after)
         at = state.reads.as_of()
         rows = state.lists.log(after=after, limit=limit, upto=at.position, actor=actor, event_type=event_type,
