@@ -71,3 +71,25 @@ def test_a_bad_database_url_is_refused(tmp_path) -> None:
     result = runner.invoke(app, ["events", "--database-url", "mysql://nowhere"])
     assert result.exit_code == 2
     assert "TRACKER_DATABASE_URL" in result.output
+
+
+def test_user_add_reads_the_password_from_stdin_and_hashes_it(database_url: str) -> None:
+    from api.users import Users
+    from projections.db import connect
+    from services.store import config_from_url
+
+    result = runner.invoke(app, ["user", "add", "thanhtra.moi", "--role", "inspector", "--password-stdin",
+                                 "--database-url", database_url], input="mat-khau-dai\n")
+    assert result.exit_code == 0, result.output
+    db = connect(config_from_url(database_url).env)
+    try:
+        users = Users(db)
+        assert users.authenticate("thanhtra.moi", "mat-khau-dai").role == "inspector"
+        assert users.authenticate("thanhtra.moi", "sai") is None
+        stored = db.query("SELECT password_hash FROM tracker_users WHERE username = ?", ("thanhtra.moi",))
+        assert stored[0]["password_hash"].startswith("$argon2")
+    finally:
+        db.close()
+    again = runner.invoke(app, ["user", "add", "thanhtra.moi", "--role", "admin", "--password-stdin",
+                                "--database-url", database_url], input="mat-khau-dai\n")
+    assert again.exit_code == 2 and "Đã có người dùng" in again.output
