@@ -30,7 +30,7 @@ class LogSource(Protocol):
     """What the runner needs from the event store (the composition root passes the store)."""
 
     def position(self) -> int: ...
-    def read(self, after: int, limit: int) -> Sequence[tuple[int, Any]]: ...
+    def read(self, after: int, limit: int) -> Sequence[tuple[int, Any, bytes]]: ...
 
 
 class ProjectionFailed(Exception):
@@ -105,7 +105,7 @@ class Projector:
             batch = self.source.read(start, min(self.batch_size, target - start))
             if not batch:
                 break
-            events = [Event(position, _recorded_at(ev), ev) for position, ev in batch]
+            events = [Event(position, _recorded_at(ev), ev, record) for position, ev, record in batch]
             for view in self.views:
                 todo = [e for e in events if e.position > positions[view.name]]
                 if todo:
@@ -158,11 +158,14 @@ class Projector:
 
     # -- rebuild and follow ----------------------------------------------------------------------
     def drop(self) -> None:
+        """Drop the read models (never the hash chain, which only ever grows)."""
         with self.db.transaction() as cur:
             for view in self.views:
+                if not view.rebuildable:
+                    continue
                 for table in view.table_names():
                     cur.execute(f"DROP TABLE IF EXISTS {table}")
-            cur.execute("DROP TABLE IF EXISTS rm_tracking")
+                cur.execute("DELETE FROM rm_tracking WHERE view = ?", (view.name,))
 
     def rebuild(self, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Drop every read model and build it again from position 0."""

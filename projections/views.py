@@ -27,6 +27,7 @@ class Event:
     position: int
     recorded_at: str
     domain_event: Any
+    record: bytes = b""  # the stored bytes, for the hash chain
 
     @property
     def id(self) -> str:
@@ -46,6 +47,7 @@ class View:
     name: ClassVar[str]
     tables: ClassVar[tuple[Table, ...]]
     log_tables: ClassVar[tuple[str, ...]] = ()
+    rebuildable: ClassVar[bool] = True  # the hash chain is not: it must never be rebuilt from the log
 
     def handlers(self) -> dict[type, Handler]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -395,6 +397,8 @@ def _figures(figures: KpiFigures) -> dict[str, Any]:
 
 
 def all_views() -> list[View]:
-    """Every read model, in the order they are built."""
-    return [LogView(), OrganisationView(), InspectionsView(), DisciplineView(), AccountabilityView(),
+    """Every read model, in the order they are built (the hash chain seals first)."""
+    from projections.chain import ChainView
+
+    return [ChainView(), LogView(), OrganisationView(), InspectionsView(), DisciplineView(), AccountabilityView(),
             TasksView(), KpiView()]

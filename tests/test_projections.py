@@ -62,7 +62,7 @@ def _row_key(row: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def position_column(table: str) -> str:
-    return "position" if table == "rm_log" else "pos_from"
+    return "position" if table in ("rm_log", "tracker_chain") else "pos_from"
 
 
 def truncated(rows: dict[str, list[dict[str, Any]]], positions: dict[str, int]) -> dict[str, list[dict[str, Any]]]:
@@ -97,7 +97,7 @@ def rows_beyond(db: ReadDB, positions: dict[str, int]) -> dict[str, int]:
 
 def log_events(tracker: Tracker) -> list[tuple[int, Any]]:
     """(position, domain event) for the whole log, straight from the event store."""
-    return list(StoreLog(tracker.store).read(0, tracker.store.position() + 1))
+    return [(p, ev) for p, ev, _ in StoreLog(tracker.store).read(0, tracker.store.position() + 1)]
 
 
 def decided_event_positions(tracker: Tracker) -> list[int]:

@@ -8,6 +8,7 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from projections.chain import APPEND_ONLY_FUNCTION, Verification, append_only_ddl, record_bytes, verify
 from projections.db import ReadDB, connect
 from projections.runner import Projector
 from services import Services, Store, open_store
@@ -22,10 +23,16 @@ class StoreLog:
     def position(self) -> int:
         return self.store.position()
 
-    def read(self, after: int, limit: int) -> Sequence[tuple[int, Any]]:
+    def read(self, after: int, limit: int) -> Sequence[tuple[int, Any, bytes]]:
         app = self.store.app
         notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
-        return [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+        return [(n.id, app.mapper.to_domain_event(n),
+                 record_bytes(n.originator_id, n.originator_version, n.topic, n.state)) for n in notifications]
+
+    def read_raw(self, after: int, limit: int) -> Sequence[tuple[int, bytes]]:
+        notifications = self.store.app.recorder.select_notifications(start=after + 1, limit=limit)
+        return [(n.id, record_bytes(n.originator_id, n.originator_version, n.topic, n.state))
+                for n in notifications]
 
 
 class Tracker:
@@ -35,7 +42,14 @@ class Tracker:
         self.store = open_store(database_url)
         self.services = Services(self.store)
         self.db: ReadDB = connect(self.store.config.env)
-        self.projector = Projector(self.db, StoreLog(self.store))
+        self.log = StoreLog(self.store)
+        self.projector = Projector(self.db, self.log)
+        if self.store.kind == "postgresql":
+            protect_append_only(self.db, ("tracker_events", "tracker_chain"))
+
+    def verify(self, on_progress: Any = None) -> Verification:
+        """Seal what is not sealed yet, then recompute the chain from the stored log."""
+        return verify(self.db, self.log, on_progress=on_progress)
 
     def close(self) -> None:
         self.db.close()
@@ -46,6 +60,15 @@ class Tracker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def protect_append_only(db: ReadDB, tables: Sequence[str]) -> None:
+    """PostgreSQL triggers that refuse UPDATE, DELETE and TRUNCATE on the event and chain tables."""
+    with db.transaction() as cur:
+        cur.execute(APPEND_ONLY_FUNCTION)
+        for table in tables:
+            for statement in append_only_ddl(table):
+                cur.execute(statement)
 
 
 class LogListener:
