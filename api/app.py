@@ -24,6 +24,7 @@ from api.controllers.scorecards import (
     HealthController,
     ScorecardController,
 )
+from api.controllers.verification import VerificationController
 from api.idempotency import IdempotencyStore
 from api.problems import EXCEPTION_HANDLERS
 from api.security import jwt_auth
@@ -67,7 +68,8 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
     app = Litestar(
         route_handlers=[HealthController, AuthController, UnitController, OfficialController,
                         InspectionController, DisciplineController, AccountabilityController, TaskController,
-                        KpiController, ScorecardController, DeadlineController, AuditController],
+                        KpiController, ScorecardController, DeadlineController, AuditController,
+                        VerificationController],
         state=state,
         on_app_init=[auth.on_app_init],
         on_startup=[start_projections],

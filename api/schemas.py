@@ -534,3 +534,13 @@ class LogEntry(Schema):
     actor_role: str | None
     reason: str | None
     payload: dict[str, Any] | None = None
+
+
+class VerificationOut(Schema):
+    ok: bool
+    checked: int
+    head: str
+    sealed_position: int
+    log_position: int
+    first_mismatch: int | None
+    reason: str | None

@@ -328,6 +328,30 @@ def deadlines(within_days: Annotated[int, typer.Option(help="Trong vòng số ng
         console.print(table)
 
 
+@app.command("verify")
+@fails_in_vietnamese
+def verify_log(database_url: DatabaseOption = None) -> None:
+    """Tính lại chuỗi băm từ nhật ký đã lưu; báo vị trí đầu tiên không khớp (mã thoát 5)."""
+    from tracker.bootstrap import Tracker
+
+    with Tracker(database_url) as tracker:
+        tracker.projector.catch_up()
+        started = time.perf_counter()
+        with progress_bar() as progress:
+            task = progress.add_task("Kiểm tra chuỗi băm", total=tracker.store.position())
+            result = tracker.verify(on_progress=lambda done, total: progress.update(task, completed=done,
+                                                                                     total=total))
+        elapsed = time.perf_counter() - started
+        rate = result.checked / elapsed if elapsed else 0.0
+        if result.ok:
+            console.print(f"Toàn vẹn: đã kiểm {result.checked} sự kiện (đến vị trí {result.sealed_position}) "
+                          f"trong {elapsed:.2f} giây ({rate:,.0f} sự kiện/giây). Mã băm đầu chuỗi: {result.head}")
+            return
+        err.print(f"[bold red]Phát hiện sai lệch tại vị trí {result.first_mismatch}:[/] {escape(result.reason or '')} "
+                  f"(đã kiểm {result.checked} sự kiện khớp trước đó).", highlight=False)
+        raise typer.Exit(5)
+
+
 # -- users and the server ---------------------------------------------------------------------------
 
 @user_app.command("add")
