@@ -533,6 +533,7 @@ class LogEntry(Schema):
     actor_id: str | None
     actor_role: str | None
     reason: str | None
+    business_date: date | None = None
     payload: dict[str, Any] | None = None
 
 

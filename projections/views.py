@@ -79,12 +79,17 @@ def change(batch: Batch, table: Table, e: Event, changes: dict[str, Any],
 LOG_DDL = [
     "CREATE TABLE IF NOT EXISTS rm_log (position BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL, "
     "aggregate_id TEXT NOT NULL, aggregate_type TEXT NOT NULL, version INTEGER NOT NULL, "
-    "event_type TEXT NOT NULL, actor_id TEXT, actor_role TEXT, reason TEXT)",
+    "event_type TEXT NOT NULL, actor_id TEXT, actor_role TEXT, reason TEXT, business_date TEXT)",
     "CREATE INDEX IF NOT EXISTS rm_log_recorded_at ON rm_log (recorded_at)",
     "CREATE INDEX IF NOT EXISTS rm_log_aggregate ON rm_log (aggregate_id, version)",
 ]
 LOG_COLUMNS = ("position", "recorded_at", "aggregate_id", "aggregate_type", "version", "event_type",
-               "actor_id", "actor_role", "reason")
+               "actor_id", "actor_role", "reason", "business_date")
+# The business date an event speaks of, by the first of these attributes it has; comparing it with
+# the record time shows backdated facts for what they are.
+BUSINESS_DATES = ("occurred_on", "decided_on", "concluded_on", "implemented_on", "closed_on", "held_on",
+                  "convened_on", "revoked_on", "submitted_on", "corrected_on", "assigned_on", "renamed_on",
+                  "detected_on", "since", "until", "on")
 
 
 class LogView(View):
@@ -105,9 +110,10 @@ class LogView(View):
         aggregate_type, _, event_type = type(ev).__qualname__.rpartition(".")
         actor = getattr(ev, "recorded_by", None)
         reason = getattr(ev, "reason", None) or getattr(ev, "override_reason", None)
+        business = next((getattr(ev, a) for a in BUSINESS_DATES if getattr(ev, a, None) is not None), None)
         batch.append("rm_log", LOG_COLUMNS, (
             e.position, e.recorded_at, e.id, aggregate_type, e.version, event_type,
-            actor.user_id if actor else None, actor.role if actor else None, reason))
+            actor.user_id if actor else None, actor.role if actor else None, reason, business))
 
 
 # -- organisation ----------------------------------------------------------------------------------

@@ -93,3 +93,25 @@ def test_user_add_reads_the_password_from_stdin_and_hashes_it(database_url: str)
     again = runner.invoke(app, ["user", "add", "thanhtra.moi", "--role", "admin", "--password-stdin",
                                 "--database-url", database_url], input="mat-khau-dai\n")
     assert again.exit_code == 2 and "Đã có người dùng" in again.output
+
+
+def test_events_filter_by_actor_and_type_and_show_backdated_business_dates(database_url: str) -> None:
+    from tracker.bootstrap import Tracker
+    from tracker.demo import seed_demo
+
+    with Tracker(database_url) as tracker:
+        seed_demo(tracker.services)
+    result = runner.invoke(app, ["events", "--type", "Decided", "--limit", "500", "--database-url", database_url],
+                           env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if "DisciplineCase" in line]
+    assert lines and all("Decided" in line for line in lines)
+    # recorded today, about a decision of 24/06/2025: the business date says when it happened
+    assert any("2025-06-24" in line for line in lines)
+    only_minh = runner.invoke(app, ["events", "--actor", "noivu.minh", "--limit", "500", "--database-url",
+                                    database_url], env={"COLUMNS": "250"})
+    rows = [line for line in only_minh.output.splitlines() if "(home_affairs)" in line or "(admin)" in line
+            or "(inspector)" in line]
+    assert rows and all("noivu.minh" in line for line in rows)
+    bad = runner.invoke(app, ["events", "--from", "hôm qua", "--database-url", database_url])
+    assert bad.exit_code == 2 and "from" in bad.output

@@ -139,35 +139,31 @@ def add_demo_users(database_url: str | None) -> None:
 @fails_in_vietnamese
 def events(database_url: DatabaseOption = None,
            after: Annotated[int, typer.Option(help="Chỉ in các sự kiện sau vị trí này.")] = 0,
-           limit: Annotated[int, typer.Option(help="Số sự kiện tối đa.")] = 50) -> None:
-    """In nhật ký sự kiện: vị trí, thời điểm ghi, đối tượng, loại sự kiện, người ghi."""
+           limit: Annotated[int, typer.Option(help="Số sự kiện tối đa.")] = 50,
+           actor: Annotated[str | None, typer.Option(help="Chỉ sự kiện do người này ghi.")] = None,
+           event_type: Annotated[str | None, typer.Option("--type", help="Chỉ loại sự kiện này (vd. Decided).")] = None,
+           recorded_from: Annotated[str | None, typer.Option("--from", help="Ghi từ thời điểm (ISO 8601).")] = None,
+           recorded_to: Annotated[str | None, typer.Option("--to", help="Ghi đến thời điểm (ISO 8601).")] = None,
+           aggregate: Annotated[str | None, typer.Option(help="Chỉ sự kiện của đối tượng này (mã).")] = None) -> None:
+    """In nhật ký sự kiện: vị trí, thời điểm ghi, ngày nghiệp vụ, đối tượng, loại sự kiện, người ghi, lý do."""
+    from projections.queries import Lists
+    from tracker.bootstrap import Tracker
+
     if limit < 1 or after < 0:
         err.print("[bold red]Lỗi:[/] --limit phải ≥ 1 và --after phải ≥ 0.")
         raise typer.Exit(2)
-    with opened(database_url) as store:
-        table = Table("Vị trí", "Thời điểm ghi (UTC)", "Đối tượng", "Phiên bản", "Sự kiện", "Người ghi",
-                      title=f"Nhật ký sự kiện — {store.config.description}")
-        for row in read_log(store, after=after, limit=limit):
-            table.add_row(str(row["position"]), row["recorded_at"], row["aggregate"], str(row["version"]),
-                          row["event"], row["actor"])
+    with Tracker(database_url) as tracker:
+        tracker.projector.catch_up()
+        rows = Lists(tracker.db).log(after=after, limit=limit, upto=tracker.projector.position(), actor=actor,
+                                     event_type=event_type, aggregate_id=aggregate, recorded_from=recorded_from,
+                                     recorded_to=recorded_to)
+        table = Table("Vị trí", "Ghi lúc (UTC)", "Ngày nghiệp vụ", "Đối tượng", "Phiên bản", "Sự kiện", "Người ghi",
+                      "Lý do", title=f"Nhật ký sự kiện — {tracker.store.config.description}")
+        for row in rows:
+            table.add_row(str(row["position"]), row["recorded_at"][:19].replace("T", " "), row["business_date"] or "",
+                          f"{row['aggregate_type']} {row['aggregate_id'][:8]}", str(row["version"]),
+                          row["event_type"], f"{row['actor_id']} ({row['actor_role']})", escape(row["reason"] or ""))
         console.print(table)
-
-
-def read_log(store: Store, *, after: int, limit: int) -> Iterator[dict[str, Any]]:
-    """Decoded rows of the notification log after a position."""
-    notifications = store.app.recorder.select_notifications(start=after + 1, limit=limit)
-    for n in notifications:
-        event = store.app.mapper.to_domain_event(n)
-        aggregate_type, _, event_type = type(event).__qualname__.rpartition(".")
-        actor = getattr(event, "recorded_by", None)
-        yield {
-            "position": n.id,
-            "recorded_at": event.timestamp.strftime("%Y-%m-%d %H:%M:%S"),
-            "aggregate": f"{aggregate_type} {str(n.originator_id)[:8]}",
-            "version": n.originator_version,
-            "event": event_type,
-            "actor": f"{actor.user_id} ({actor.role})" if actor else "",
-        }
 
 
 @app.command("summary")
@@ -196,6 +192,74 @@ def summary(database_url: DatabaseOption = None) -> None:
             table.add_row(name, str(len(aggregates[name])), str(by_aggregate[name]))
         console.print(table)
         console.print("Giao diện web sẽ có khi API HTTP được xây dựng; hiện dùng `tracker events` để xem nhật ký.")
+
+
+# -- export and import -----------------------------------------------------------------------------
+
+@app.command("export")
+@fails_in_vietnamese
+def export(database_url: DatabaseOption = None,
+           output: Annotated[str | None, typer.Option(
+               "--output", "-o", help="Tệp đích (mặc định: stdout).")] = None) -> None:
+    """Xuất toàn bộ nhật ký (NDJSON, kèm mã băm của chuỗi niêm phong) ra tệp hoặc stdout."""
+    from tracker.bootstrap import Tracker
+    from tracker.transfer import export_header, export_pages, open_output, rate
+
+    with Tracker(database_url) as tracker:
+        started = time.perf_counter()
+        header = export_header(tracker)
+        out, finish = open_output(output)
+        ok = False
+        try:
+            with progress_bar() as progress:
+                task = progress.add_task("Xuất nhật ký", total=header.count)
+                for chunk in export_pages(tracker, header,
+                                          on_progress=lambda done, _: progress.update(task, completed=done)):
+                    out.write(chunk)
+            ok = True
+        finally:
+            finish(ok)
+        elapsed = time.perf_counter() - started
+        err.print(f"Đã xuất {header.count} sự kiện (đến vị trí {header.position}; mã băm cuối {header.head}) "
+                  f"từ {tracker.store.config.description} trong {elapsed:.2f} giây "
+                  f"({rate(header.count, elapsed):,.0f} sự kiện/giây).", highlight=False)
+        behind = tracker.store.position() - header.position
+        if behind > 0:
+            err.print(f"[yellow]{behind} sự kiện sau vị trí {header.position} chưa được niêm phong nên chưa xuất "
+                      "(xem `tracker projections status`).[/]")
+
+
+@app.command("import")
+@fails_in_vietnamese
+def import_log(file: Annotated[str, typer.Argument(help="Tệp NDJSON do `tracker export` tạo ('-': stdin).")],
+               database_url: DatabaseOption = None) -> None:
+    """Nhập một tệp xuất vào kho trống, sau khi kiểm tra toàn bộ chuỗi mã băm; dựng dữ liệu đọc."""
+    from tracker.bootstrap import Tracker
+    from tracker.transfer import import_file, rate
+
+    labels = {"check": "Kiểm tra tệp", "write": "Ghi sự kiện", "project": "Dựng dữ liệu đọc"}
+    with Tracker(database_url) as tracker:
+        try:
+            source = sys.stdin.buffer if file == "-" else open(file, "rb")  # noqa: SIM115
+        except OSError as e:
+            err.print(f"[bold red]Lỗi:[/] không mở được tệp {escape(file)}: {escape(e.strerror or str(e))}",
+                      highlight=False)
+            raise typer.Exit(2) from None
+        try:
+            with progress_bar() as progress:
+                tasks = {phase: progress.add_task(label, total=None) for phase, label in labels.items()}
+                result = import_file(tracker, source, on_progress=lambda phase, done, total: progress.update(
+                    tasks[phase], completed=done, total=total))
+        finally:
+            if source is not sys.stdin.buffer:
+                source.close()
+        console.print(f"Đã nhập {result.count} sự kiện (đến vị trí {result.position}) vào "
+                      f"{tracker.store.config.description} trong {result.seconds:.2f} giây "
+                      f"({rate(result.count, result.seconds):,.0f} sự kiện/giây: kiểm tra "
+                      f"{rate(result.count, result.check_seconds):,.0f}, ghi {rate(result.count, result.write_seconds):,.0f}, "
+                      f"dựng dữ liệu đọc {rate(result.count, result.project_seconds):,.0f} sự kiện/giây).",
+                      highlight=False)
+        console.print(f"Mã băm cuối chuỗi: {result.head} (khớp với tệp).", highlight=False)
 
 
 # -- read models -----------------------------------------------------------------------------------

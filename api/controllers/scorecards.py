@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -105,7 +106,9 @@ def log_entry(row: dict[str, Any], payload: dict[str, Any] | None = None) -> Log
     return LogEntry(position=int(row["position"]), recorded_at=row["recorded_at"],
                     aggregate_id=UUID(row["aggregate_id"]), aggregate_type=row["aggregate_type"],
                     version=int(row["version"]), event_type=row["event_type"], actor_id=row["actor_id"],
-                    actor_role=row["actor_role"], reason=row["reason"], payload=payload)
+                    actor_role=row["actor_role"], reason=row["reason"],
+                    business_date=date.fromisoformat(row["business_date"]) if row.get("business_date") else None,
+                    payload=payload)
 
 
 class AuditController(Controller):
