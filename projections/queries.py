@@ -54,7 +54,11 @@ class ReadModel:
     # -- choosing the moment -----------------------------------------------------------------------
     def as_of(self, *, position: int | None = None, moment: datetime | str | None = None,
               today: date | None = None) -> AsOf:
-        """Live (the position every view has reached), or a past log position, or a past record time."""
+        """Live (the position every view has reached), or a past log position, or a past record time.
+
+        `today` (the date open periods end at) may be given; else a past position reads on the date
+        its event was recorded, and a live read on the real today.
+        """
         reached = self.projector.position()
         if position is not None and moment is not None:
             raise InvalidInput("Chỉ dùng một trong asOf hoặc asOfPosition.", field="asOf")
@@ -64,7 +68,7 @@ class ReadModel:
             if position > reached:
                 raise InvalidInput(f"Vị trí {position} chưa được cập nhật vào dữ liệu đọc "
                                    f"(hiện ở vị trí {reached}).", field="asOfPosition", value=position)
-            return AsOf(position, self._date_of(position) or today or _today())
+            return AsOf(position, today or self._date_of(position) or _today())
         if moment is not None:
             when = _parse_moment(moment)
             # The longest prefix of the log recorded by then: with concurrent writers record times
@@ -75,6 +79,12 @@ class ReadModel:
             position = reached if first_after is None else int(first_after) - 1
             return AsOf(position, when.astimezone(UTC).date())
         return AsOf(reached, today or _today())
+
+    def chain_head(self, position: int) -> str | None:
+        """The hash-chain link sealing the log up to `position` (what a reproducible answer cites)."""
+        rows = self.db.query("SELECT digest FROM tracker_chain WHERE position <= ? ORDER BY position DESC LIMIT 1",
+                             (position,))
+        return rows[0]["digest"] if rows else None
 
     def _date_of(self, position: int) -> date | None:
         rows = self.db.query("SELECT recorded_at FROM rm_log WHERE position <= ? ORDER BY position DESC LIMIT 1",

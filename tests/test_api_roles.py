@@ -100,6 +100,8 @@ ACCESS: dict[str, tuple[str, ...]] = {
     # audit
     "listEvents": AUDITORS,
     "getStream": AUDITORS,
+    "verifyLog": AUDITORS,
+    "exportLog": AUDITORS,
 }
 
 PUBLIC = {("GET", "/health"), ("POST", "/api/v1/auth/token")}  # plus everything under /schema

@@ -256,7 +256,8 @@ def import_log(file: Annotated[str, typer.Argument(help="Tệp NDJSON do `tracke
         console.print(f"Đã nhập {result.count} sự kiện (đến vị trí {result.position}) vào "
                       f"{tracker.store.config.description} trong {result.seconds:.2f} giây "
                       f"({rate(result.count, result.seconds):,.0f} sự kiện/giây: kiểm tra "
-                      f"{rate(result.count, result.check_seconds):,.0f}, ghi {rate(result.count, result.write_seconds):,.0f}, "
+                      f"{rate(result.count, result.check_seconds):,.0f}, "
+                      f"ghi {rate(result.count, result.write_seconds):,.0f}, "
                       f"dựng dữ liệu đọc {rate(result.count, result.project_seconds):,.0f} sự kiện/giây).",
                       highlight=False)
         console.print(f"Mã băm cuối chuỗi: {result.head} (khớp với tệp).", highlight=False)

@@ -9,7 +9,9 @@ from uuid import UUID
 
 from litestar import Controller, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter
+from litestar.response import Stream
 
 from api.deps import page_args, read_at
 from api.pages import LogPage
@@ -29,6 +31,8 @@ from domain.errors import InvalidInput, NotFound
 from projections.policy import load_policy
 from projections.scorecards import Scorecard, excellent_quota
 from domain.periods import Period
+from tracker.transfer import MEDIA_TYPE as EXPORT_MEDIA_TYPE
+from tracker.transfer import export_header, export_pages
 
 
 def scorecard_out(card: Scorecard) -> ScorecardOut:
@@ -142,6 +146,19 @@ class AuditController(Controller):
             raise NotFound(f"Không có sự kiện nào của {aggregate_id}.", field="aggregateId", value=str(aggregate_id))
         payloads = _payloads(state, [int(r["position"]) for r in rows])
         return [log_entry(r, payloads.get(int(r["position"]))) for r in rows]
+
+    @get("/export", operation_id="exportLog", sync_to_thread=True, media_type=EXPORT_MEDIA_TYPE,
+         responses={200: ResponseSpec(data_container=str, media_type=EXPORT_MEDIA_TYPE, generate_examples=False,
+                                      description="NDJSON: một dòng tiêu đề (format, version, count, position, "
+                                                  "head), rồi mỗi sự kiện một dòng (position, originatorId, "
+                                                  "originatorVersion, topic, state base64, digest).")})
+    def export(self, state: State) -> Stream:
+        """Xuất toàn bộ nhật ký đã niêm phong (NDJSON, kèm mã băm chuỗi); nhập lại bằng `tracker import`."""
+        tracker = state.tracker
+        header = export_header(tracker)
+        filename = f"so-trach-nhiem-{header.position}.ndjson"
+        return Stream(export_pages(tracker, header), media_type=EXPORT_MEDIA_TYPE,
+                      headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _payloads(state: State, positions: list[int]) -> dict[int, dict[str, Any]]:
