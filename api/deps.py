@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from litestar import Request
@@ -32,8 +33,9 @@ def expected_version(request: Request[Any, Any, Any]) -> int | None:
     return int(match.group(1))
 
 
-def read_at(reads: ReadModel, as_of: str | None = None, as_of_position: int | None = None) -> AsOf:
-    return reads.as_of(position=as_of_position, moment=as_of)
+def read_at(reads: ReadModel, as_of: str | None = None, as_of_position: int | None = None,
+            as_of_date: date | None = None) -> AsOf:
+    return reads.as_of(position=as_of_position, moment=as_of, today=as_of_date)
 
 
 def page_args(limit: int, offset: int) -> tuple[int, int]:

@@ -492,6 +492,7 @@ class ScorecardOut(Schema):
     lines: list[LineOut]
     position: int
     as_of_date: date
+    chain_head: str | None = None
 
 
 class ExcellentQuota(Schema):
@@ -504,6 +505,7 @@ class ScorecardPage(Schema):
     period: str
     position: int
     as_of_date: date
+    chain_head: str | None
     policy_version: str
     excellent_quota: ExcellentQuota
     total: int

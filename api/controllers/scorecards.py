@@ -35,7 +35,7 @@ from tracker.transfer import MEDIA_TYPE as EXPORT_MEDIA_TYPE
 from tracker.transfer import export_header, export_pages
 
 
-def scorecard_out(card: Scorecard) -> ScorecardOut:
+def scorecard_out(card: Scorecard, chain_head: str | None = None) -> ScorecardOut:
     return ScorecardOut(
         official_id=UUID(card.official_id), official_name=card.official_name, unit_id=UUID(card.unit_id),
         unit_name=card.unit_name, unit_kind=card.unit_kind, period=card.period, term_from=card.term_from,
@@ -46,7 +46,7 @@ def scorecard_out(card: Scorecard) -> ScorecardOut:
         lines=[LineOut(rule=line.rule, points=line.points, reason=line.reason,
                        evidence=[EvidenceRefOut(position=e.position, aggregate_id=e.aggregate_id, version=e.version)
                                  for e in line.evidence]) for line in card.lines],
-        position=card.position, as_of_date=card.as_of_date)
+        position=card.position, as_of_date=card.as_of_date, chain_head=chain_head)
 
 
 class ScorecardController(Controller):
@@ -59,11 +59,12 @@ class ScorecardController(Controller):
              unit_kind: Annotated[str | None, QueryParameter(name="unitKind")] = None,
              as_of: Annotated[str | None, QueryParameter(name="asOf")] = None,
              as_of_position: Annotated[int | None, QueryParameter(name="asOfPosition")] = None,
+             as_of_date: Annotated[date | None, QueryParameter(name="asOfDate")] = None,
              limit: int = 100, offset: int = 0) -> ScorecardPage:
         """Xếp hạng người đứng đầu theo kỳ (lọc theo xếp loại, mức trần, loại đơn vị), hiện tại hoặc trước đây."""
         limit, offset = page_args(limit, offset)
         Period.parse(period)
-        at = read_at(state.reads, as_of, as_of_position)
+        at = read_at(state.reads, as_of, as_of_position, as_of_date)
         cards = state.reads.scorecards(period, at)
         quota = excellent_quota(cards, Period.parse(period))
         if band is not None:
@@ -72,25 +73,28 @@ class ScorecardController(Controller):
             cards = [c for c in cards if c.rating_ceiling == parse_enum(Rating, ceiling, "ratingCeiling")]
         if unit_kind is not None:
             cards = [c for c in cards if c.unit_kind == parse_enum(UnitKind, unit_kind, "unitKind")]
+        head = state.reads.chain_head(at.position)
         return ScorecardPage(period=Period.parse(period).code, position=at.position, as_of_date=at.today,
+                             chain_head=head,
                              policy_version=load_policy().version, excellent_quota=ExcellentQuota(**quota),
                              total=len(cards), limit=limit, offset=offset,
-                             items=[scorecard_out(c) for c in cards[offset:offset + limit]])
+                             items=[scorecard_out(c, head) for c in cards[offset:offset + limit]])
 
     @get("/{official_id:uuid}", operation_id="getScorecard", guards=[requires_role(*ANALYSTS)],
          sync_to_thread=True)
     def get(self, official_id: UUID, state: State, period: str,
             unit_id: Annotated[UUID | None, QueryParameter(name="unitId")] = None,
             as_of: Annotated[str | None, QueryParameter(name="asOf")] = None,
-            as_of_position: Annotated[int | None, QueryParameter(name="asOfPosition")] = None) -> ScorecardOut:
+            as_of_position: Annotated[int | None, QueryParameter(name="asOfPosition")] = None,
+            as_of_date: Annotated[date | None, QueryParameter(name="asOfDate")] = None) -> ScorecardOut:
         """Phiếu đánh giá của một người đứng đầu trong kỳ, mỗi dòng dẫn tới sự kiện gốc."""
-        at = read_at(state.reads, as_of, as_of_position)
+        at = read_at(state.reads, as_of, as_of_position, as_of_date)
         cards = state.reads.scorecard(str(official_id), period, at)
         if unit_id is not None:
             cards = [c for c in cards if c.unit_id == str(unit_id)]
             if not cards:
                 raise NotFound("Người này không đứng đầu đơn vị đó trong kỳ.", field="unitId", value=str(unit_id))
-        return scorecard_out(cards[0])
+        return scorecard_out(cards[0], state.reads.chain_head(at.position))
 
 
 class DeadlineController(Controller):
