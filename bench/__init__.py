@@ -1,0 +1,1 @@
+"""Benchmarks: a generator of realistic event stores and a read-model rebuild harness."""
