@@ -88,7 +88,6 @@ A = TypeVar("A", bound=TrackerAggregate)
 Process = Generator[date, None, None]
 
 C, CS, PE = OfficialCategory.CADRE, OfficialCategory.CIVIL_SERVANT, OfficialCategory.PUBLIC_EMPLOYEE
-F = DisciplineForm
 
 # -- the words of the province ----------------------------------------------------------------------
 

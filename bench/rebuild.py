@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.rebuild                       # both backends, demo + 100k events
     .venv/bin/python bench/rebuild.py --backends sqlite --events 20000
-    .venv/bin/python -m bench.rebuild --profile 30          # also cProfile each rebuild
+    .venv/bin/python -m bench.rebuild --profile 30          # and cProfile one more rebuild per store
 
 For each backend and store: a new store is made (SQLite: a file in a temporary directory;
 PostgreSQL: a new database on the server of `--pg-url`, dropped at the end unless `--keep`), then
@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
