@@ -236,6 +236,13 @@ def wrong_type(lines: list[bytes]) -> tuple[list[bytes], int, str]:
     return [*lines[:n - 1], json.dumps(event).encode() + b"\n", *lines[n:]], n, "sai kiểu"
 
 
+def position_out_of_range(lines: list[bytes]) -> tuple[list[bytes], int, str]:
+    n = len(lines)
+    event = json.loads(lines[n - 1])
+    event["position"] = 2**63
+    return [*lines[:n - 1], json.dumps(event).encode() + b"\n"], n, "ngoài khoảng"
+
+
 def wrong_head(lines: list[bytes]) -> tuple[list[bytes], int, str]:
     header = json.loads(lines[0])
     header["head"] = "0" * 64
@@ -247,7 +254,7 @@ def not_an_export(lines: list[bytes]) -> tuple[list[bytes], int, str]:
 
 
 BAD = [truncated, cut_mid_line, altered_byte, swapped, repeated, count_too_high, count_too_low, garbage_json,
-       wrong_type, wrong_head, not_an_export]
+       wrong_type, position_out_of_range, wrong_head, not_an_export]
 
 
 def test_bad_files_are_refused_naming_the_line_and_the_store_stays_empty(
