@@ -33,13 +33,11 @@ END $$
 
 
 def append_only_ddl(table: str) -> list[str]:
-    """Triggers refusing UPDATE, DELETE and TRUNCATE on a PostgreSQL table."""
+    """Triggers refusing UPDATE, DELETE and TRUNCATE on a PostgreSQL table (PostgreSQL 14+)."""
     return [
-        f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}",
-        f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+        f"CREATE OR REPLACE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
         "FOR EACH ROW EXECUTE FUNCTION tracker_append_only()",
-        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
-        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
         "FOR EACH STATEMENT EXECUTE FUNCTION tracker_append_only()",
     ]
 
