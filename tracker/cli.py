@@ -191,7 +191,7 @@ def summary(database_url: DatabaseOption = None) -> None:
         for name in sorted(by_aggregate):
             table.add_row(name, str(len(aggregates[name])), str(by_aggregate[name]))
         console.print(table)
-        console.print("Giao diện web sẽ có khi API HTTP được xây dựng; hiện dùng `tracker events` để xem nhật ký.")
+        console.print("Xem nhật ký: `tracker events`; API HTTP: `tracker serve` (OpenAPI tại /schema).")
 
 
 # -- export and import -----------------------------------------------------------------------------
