@@ -70,8 +70,8 @@ class Projector:
             for view in self.views:
                 for statement in view.ddl():
                     cur.execute(statement)
-                cur.execute("INSERT INTO rm_tracking (view, position) SELECT ?, 0 WHERE NOT EXISTS "
-                            "(SELECT 1 FROM rm_tracking WHERE view = ?)", (view.name, view.name))
+                cur.execute("INSERT INTO rm_tracking (view, position) VALUES (?, 0) ON CONFLICT (view) DO NOTHING",
+                            (view.name,))
 
     def positions(self) -> dict[str, int]:
         rows = self.db.query("SELECT view, position FROM rm_tracking")
