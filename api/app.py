@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import secrets
 import threading
 from datetime import timedelta
 
+from pathlib import Path
+
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
@@ -26,6 +32,7 @@ from api.controllers.scorecards import (
 )
 from api.controllers.verification import VerificationController
 from api.idempotency import IdempotencyStore
+from api.web import WebController, rating_label, vietnamese_date
 from api.problems import EXCEPTION_HANDLERS
 from api.security import jwt_auth
 from api.users import Users
@@ -69,12 +76,17 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         route_handlers=[HealthController, AuthController, UnitController, OfficialController,
                         InspectionController, DisciplineController, AccountabilityController, TaskController,
                         KpiController, ScorecardController, DeadlineController, AuditController,
-                        VerificationController],
+                        VerificationController, WebController],
         state=state,
         on_app_init=[auth.on_app_init],
         on_startup=[start_projections],
         on_shutdown=[stop_projections],
         exception_handlers=EXCEPTION_HANDLERS,
+        template_config=TemplateConfig(directory=Path(__file__).parent / "templates", engine=JinjaTemplateEngine,
+                                       engine_callback=_jinja_filters),
+        csrf_config=CSRFConfig(secret=hashlib.sha256(("csrf:" + secret).encode()).hexdigest(),
+                               exclude=["^/api/", "^/health", "^/schema"], cookie_samesite="lax",
+                               cookie_httponly=True),
         openapi_config=OpenAPIConfig(
             title="Sổ Trách Nhiệm API", version="1.0.0", path="/schema",
             description="Thanh tra, kỷ luật và trách nhiệm người đứng đầu — API JSON (camelCase, RFC 9457).",
@@ -108,6 +120,11 @@ def _document_problems(app: Litestar) -> None:
                 continue
             for code in ("400", "401", "403", "404", "409", "422", "500", "503"):
                 op.responses[code] = OpenAPIResponse(description="Problem details (RFC 9457)", content=content)
+
+
+def _jinja_filters(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters["vndate"] = vietnamese_date
+    engine.engine.filters["rating"] = rating_label
 
 
 def _follow(tracker: Tracker, stop: threading.Event) -> None:
