@@ -32,7 +32,7 @@ from api.controllers.scorecards import (
 )
 from api.controllers.verification import VerificationController
 from api.idempotency import IdempotencyStore
-from api.web import WebController, rating_label, vietnamese_date
+from api.web import CasePagesController, WebController, enum_label, rating_label, vietnamese_date
 from api.problems import EXCEPTION_HANDLERS
 from api.security import jwt_auth
 from api.users import Users
@@ -76,7 +76,7 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         route_handlers=[HealthController, AuthController, UnitController, OfficialController,
                         InspectionController, DisciplineController, AccountabilityController, TaskController,
                         KpiController, ScorecardController, DeadlineController, AuditController,
-                        VerificationController, WebController],
+                        VerificationController, WebController, CasePagesController],
         state=state,
         on_app_init=[auth.on_app_init],
         on_startup=[start_projections],
@@ -125,6 +125,7 @@ def _document_problems(app: Litestar) -> None:
 def _jinja_filters(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["vndate"] = vietnamese_date
     engine.engine.filters["rating"] = rating_label
+    engine.engine.filters["vn"] = enum_label
 
 
 def _follow(tracker: Tracker, stop: threading.Event) -> None:

@@ -18,7 +18,7 @@ from litestar.params import Body, QueryParameter
 from litestar.response import Redirect, Template
 
 from api.users import ROLE_LABELS, User
-from domain.enums import RATING_ABBREVIATIONS, Rating, label
+from domain.enums import RATING_ABBREVIATIONS, CaseState, FindingCategory, Rating, label
 from domain.errors import InvalidInput
 from domain.periods import Period
 
@@ -27,6 +27,7 @@ SESSION_COOKIE = "stn_session"
 # (path, Vietnamese title, roles that see it)
 MENU = (
     ("/tong-quan", "Tổng quan", ("inspector", "home_affairs", "auditor", "admin")),
+    ("/vu-viec", "Vụ việc kỷ luật", ("inspector", "home_affairs", "auditor", "admin")),
     ("/xep-hang", "Xếp hạng người đứng đầu", ("home_affairs", "auditor", "admin")),
     ("/schema", "Tài liệu API", ("admin", "auditor")),
 )
@@ -136,6 +137,38 @@ class WebController(Controller):
                     abbreviations=RATING_ABBREVIATIONS)
 
 
+class CasePagesController(Controller):
+    path = "/vu-viec"
+    include_in_schema = False
+    opt = {"exclude_from_auth": True}
+
+    @get("/", sync_to_thread=True)
+    def cases(self, request: Request[Any, Any, Any], state: State,
+              trang_thai: Annotated[str | None, QueryParameter(name="trang-thai")] = None) -> Template | Redirect:
+        """Discipline cases with their legal clocks as days left, colour-coded."""
+        user, why = session_user(request)
+        if user is None:
+            return to_login(why)
+        from projections.queries import handling_deadline
+
+        at = state.reads.as_of()
+        error = None
+        try:
+            page_rows = state.lists.cases(at, unit_id=None, official_id=None, state=trang_thai or None, clock=None,
+                                          limit=500, offset=0).items
+        except InvalidInput as e:
+            page_rows, error = [], e.message
+        rows = []
+        for case in page_rows:
+            deadline = handling_deadline(case, at.today)
+            limitation = date.fromisoformat(case["limitation_deadline"])
+            open_case = case["state"] in ("open", "deferred")
+            rows.append({"case": case, "deadline": deadline, "limitation": limitation,
+                         "days_left": (min(deadline, limitation) - at.today).days if open_case else None})
+        return page("cases.html", user, rows=rows, today=at.today, state_filter=trang_thai or "", error=error,
+                    states=[(s.value, label(s)) for s in CaseState])
+
+
 def _login_again(username: str, errors: dict[str, str]) -> Response[Any]:
     template = page("login.html", None, notice=None, username=username, errors=errors)
     template.status_code = 400
@@ -152,3 +185,11 @@ def vietnamese_date(value: date | str | None) -> str:
 
 def rating_label(value: Rating | str) -> str:
     return label(Rating(value))
+
+
+def enum_label(value: str | None, kind: str) -> str:
+    """Vietnamese label of a stored enum value (finding category or case state)."""
+    if not value:
+        return ""
+    enum_cls = {"category": FindingCategory, "state": CaseState}[kind]
+    return label(enum_cls(value))

@@ -95,3 +95,15 @@ def test_a_bad_period_is_explained_beside_the_field(web: TestClient[Any]) -> Non
     page = web.get("/xep-hang?ky=2026-Q3")
     assert 'id="ky-error">Kỳ báo cáo không hợp lệ' in page.text
     assert 'value="2026-Q3"' in page.text
+
+
+def test_cases_show_their_legal_clocks_colour_coded(web: TestClient[Any]) -> None:
+    sign_in(web, "home_affairs")
+    page = web.get("/vu-viec")
+    assert page.status_code == 200 and "Vụ việc kỷ luật" in page.text
+    assert "Nhũng nhiễu" in page.text or "Đùn đẩy, né tránh" in page.text  # categories in Vietnamese
+    assert 'class="overdue"' in page.text  # the demo has an open case past its extended deadline
+    open_only = web.get("/vu-viec?trang-thai=open")
+    assert "Đã quyết định kỷ luật" not in open_only.text.split("<tbody>")[1]
+    bad = web.get("/vu-viec?trang-thai=unknown")
+    assert 'id="trang-thai-error"' in bad.text
