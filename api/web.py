@@ -21,6 +21,7 @@ from api.users import ROLE_LABELS, User
 from domain.enums import RATING_ABBREVIATIONS, CaseState, FindingCategory, Rating, label
 from domain.errors import InvalidInput
 from domain.periods import Period
+from projections.queries import handling_deadline
 
 SESSION_COOKIE = "stn_session"
 
@@ -149,8 +150,6 @@ class CasePagesController(Controller):
         user, why = session_user(request)
         if user is None:
             return to_login(why)
-        from projections.queries import handling_deadline
-
         at = state.reads.as_of()
         error = None
         try:

@@ -15,7 +15,7 @@ from domain.inspections import Inspection
 from domain.kpi import KpiFigures, UnitKpiReport
 from domain.organisation import Official, Unit
 from domain.tasks import AssignedTask
-from projections.tables import Batch, Table
+from projections.tables import Batch, Table, db_value
 
 T, I, B, R = "TEXT", "INTEGER", "BIGINT", "DOUBLE PRECISION"
 
@@ -305,7 +305,6 @@ class DisciplineView(View):
 
     @staticmethod
     def _change(batch: Batch, e: Event, changes: dict[str, Any]) -> None:
-        from projections.tables import db_value
         row = batch.require(CASES, (e.id,))
         row.update({k: db_value(v) for k, v in changes.items()})
         row.update(_clock_fields(row))
