@@ -9,7 +9,6 @@ import secrets
 import threading
 from datetime import timedelta
 
-from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -32,7 +31,7 @@ from api.controllers.scorecards import (
 )
 from api.controllers.verification import VerificationController
 from api.idempotency import IdempotencyStore
-from api.web import CasePagesController, WebController, enum_label, rating_label, vietnamese_date
+from api.web import TEMPLATES, WEB_HANDLERS, register_filters
 from api.problems import EXCEPTION_HANDLERS
 from api.security import jwt_auth
 from api.users import Users
@@ -76,16 +75,16 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         route_handlers=[HealthController, AuthController, UnitController, OfficialController,
                         InspectionController, DisciplineController, AccountabilityController, TaskController,
                         KpiController, ScorecardController, DeadlineController, AuditController,
-                        VerificationController, WebController, CasePagesController],
+                        VerificationController, *WEB_HANDLERS],
         state=state,
         on_app_init=[auth.on_app_init],
         on_startup=[start_projections],
         on_shutdown=[stop_projections],
         exception_handlers=EXCEPTION_HANDLERS,
-        template_config=TemplateConfig(directory=Path(__file__).parent / "templates", engine=JinjaTemplateEngine,
-                                       engine_callback=_jinja_filters),
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine,
+                                       engine_callback=register_filters),
         csrf_config=CSRFConfig(secret=hashlib.sha256(("csrf:" + secret).encode()).hexdigest(),
-                               exclude=["^/api/", "^/health", "^/schema"], cookie_samesite="lax",
+                               exclude=["^/api/", "^/health", "^/schema", "^/static/"], cookie_samesite="lax",
                                cookie_httponly=True),
         openapi_config=OpenAPIConfig(
             title="Sổ Trách Nhiệm API", version="1.0.0", path="/schema",
@@ -120,12 +119,6 @@ def _document_problems(app: Litestar) -> None:
                 continue
             for code in ("400", "401", "403", "404", "409", "422", "500", "503"):
                 op.responses[code] = OpenAPIResponse(description="Problem details (RFC 9457)", content=content)
-
-
-def _jinja_filters(engine: JinjaTemplateEngine) -> None:
-    engine.engine.filters["vndate"] = vietnamese_date
-    engine.engine.filters["rating"] = rating_label
-    engine.engine.filters["vn"] = enum_label
 
 
 def _follow(tracker: Tracker, stop: threading.Event) -> None:

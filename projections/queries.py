@@ -313,3 +313,32 @@ def _filters(values: dict[str, Any]) -> tuple[list[str], list[Any]]:
 def _clock(case: dict[str, Any], today: date, soon_days: int = 15) -> str:
     left = (min(handling_deadline(case, today), date.fromisoformat(case["limitation_deadline"])) - today).days
     return "overdue" if left < 0 else "due_soon" if left <= soon_days else "on_time"
+
+
+# -- lookups for pages -------------------------------------------------------------------------------
+
+_LOOKUPS = {"units": ("rm_units", "unit_id"), "officials": ("rm_officials", "official_id")}
+
+
+def lookup(db: ReadDB, kind: str, ids: Any, at: AsOf) -> dict[str, dict[str, Any]]:
+    """Rows of units or officials by id, as they stood at `at` (ids not found are left out)."""
+    table, key = _LOOKUPS[kind]
+    wanted = sorted({str(i) for i in ids if i})
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        for row in db.query(f"SELECT * FROM {table} WHERE {key} IN ({marks}) AND {visible()}",
+                            (*chunk, at.position, at.position)):
+            out[row[key]] = row
+    return out
+
+
+def official_on(db: ReadDB, official_id: str, on: date, at: AsOf) -> dict[str, Any]:
+    """The official's row in force on business date `on` (category and leadership change over time)."""
+    rows = db.query("SELECT * FROM rm_officials WHERE official_id = ? AND pos_from <= ? ORDER BY since, pos_from",
+                    (official_id, at.position))
+    if not rows:
+        raise NotFound(f"Không tìm thấy cán bộ {official_id}.", field="officialId", value=official_id)
+    in_force = [r for r in rows if not r["since"] or date.fromisoformat(r["since"][:10]) <= on]
+    return (in_force or rows)[-1]

@@ -144,7 +144,7 @@ class OrganisationView(View):
                 "unit_id": e.domain_event.unit_id, "is_leader": e.domain_event.is_leader,
                 "since": e.domain_event.on}),
             Official.CategoryChanged: lambda b, e: change(b, OFFICIALS, e, {
-                "category": e.domain_event.category}),
+                "category": e.domain_event.category, "since": e.domain_event.on}),
         }
 
     @staticmethod

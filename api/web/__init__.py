@@ -1,0 +1,21 @@
+"""The web UI: server-rendered Vietnamese pages in the same litestar app as the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar.static_files import create_static_files_router
+
+from api.web.common import register_filters
+from api.web.discipline import CasePages
+from api.web.heads import RankingPages
+from api.web.session import SessionPages
+
+TEMPLATES = Path(__file__).parent.parent / "templates"
+STATIC = Path(__file__).parent.parent / "static"
+
+WEB_HANDLERS = [SessionPages, CasePages, RankingPages,
+                create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False,
+                                           opt={"exclude_from_auth": True})]
+
+__all__ = ["STATIC", "TEMPLATES", "WEB_HANDLERS", "register_filters"]

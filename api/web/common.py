@@ -1,0 +1,366 @@
+"""What every web page shares: the session, role menus, forms that keep what was typed, flash notes.
+
+Sessions are the same expiring JWT as the API, kept in an HttpOnly, SameSite=Lax cookie; forms carry
+litestar's CSRF token. Pages read only the read models, like the API; forms call the same services as
+the API and put a refused command's Vietnamese message beside the field it names.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta, timezone
+from enum import StrEnum
+from typing import Any
+from urllib.parse import quote, unquote
+
+import jwt
+from litestar import Controller, Request, Response
+from litestar.datastructures import Cookie, UploadFile
+from litestar.response import Redirect, Template
+
+from api.problems import _camel
+from api.users import ROLE_LABELS, User
+from domain.actor import Actor
+from domain.enums import (
+    CaseState,
+    DeferralReason,
+    DisciplineForm,
+    ExemptionGround,
+    FindingCategory,
+    InspectionKind,
+    Nature,
+    OfficialCategory,
+    Outcome,
+    Rating,
+    Responsibility,
+    Severity,
+    UnitKind,
+    label,
+)
+from domain.errors import Conflict, InvalidInput, NotFound, TrackerError
+from services import Written
+
+log = logging.getLogger("tracker.web")
+
+SESSION_COOKIE = "stn_session"
+FLASH_COOKIE = "stn_flash"
+VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving: a fixed offset is exact
+
+ALL = ("inspector", "home_affairs", "auditor", "admin")
+INSPECTORS = ("inspector",)
+HOME_AFFAIRS = ("home_affairs",)
+ANALYSTS = ("home_affairs", "auditor", "admin")
+AUDITORS = ("auditor", "admin")
+
+# (path, Vietnamese title, roles that see it): each role sees only the menus of its work
+MENU = (
+    ("/tong-quan", "Tổng quan", ALL),
+    ("/thanh-tra", "Cuộc thanh tra", ("inspector", "admin")),
+    ("/vu-viec", "Vụ việc kỷ luật", ("home_affairs", "auditor", "admin")),
+    ("/trach-nhiem", "Quyết định trách nhiệm", ("home_affairs", "admin")),
+    ("/xep-hang", "Xếp hạng người đứng đầu", ANALYSTS),
+    ("/bieu-do", "Biểu đồ", ANALYSTS),
+    ("/nhat-ky", "Nhật ký sự kiện", AUDITORS),
+    ("/xac-minh", "Xác minh và xuất", AUDITORS),
+)
+
+
+class SignInRequired(Exception):
+    """No valid session: the page answers with a redirect to the sign-in page."""
+
+    def __init__(self, why: str | None = None) -> None:
+        super().__init__(why or "")
+        self.why = why
+
+
+class NotAllowed(Exception):
+    """The signed-in role may not open this page or send this form."""
+
+
+def session_user(request: Request[Any, Any, Any]) -> tuple[User | None, str | None]:
+    """The signed-in user from the session cookie, or None and why (expired, invalid)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None, None
+    state = request.app.state
+    try:
+        claims = jwt.decode(token, state.jwt_auth.token_secret, algorithms=[state.jwt_auth.algorithm])
+    except jwt.ExpiredSignatureError:
+        return None, "Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại."
+    except jwt.PyJWTError:
+        return None, "Phiên đăng nhập không hợp lệ; vui lòng đăng nhập lại."
+    user = state.users.get(str(claims.get("sub", "")))
+    if user is None or claims.get("extras", {}).get("role") != user.role:
+        return None, "Tài khoản đã thay đổi; vui lòng đăng nhập lại."
+    return user, None
+
+
+def signed_in(request: Request[Any, Any, Any], roles: tuple[str, ...] = ALL) -> User:
+    """The user of this request, who must hold one of `roles` (else the sign-in or refusal page)."""
+    user, why = session_user(request)
+    if user is None:
+        raise SignInRequired(why)
+    if user.role not in roles:
+        raise NotAllowed()
+    return user
+
+
+def page(request: Request[Any, Any, Any], template: str, user: User | None, *, status: int = 200,
+         **context: Any) -> Template:
+    """A full page with the role's menu and the one-time note a previous form left."""
+    menu = [(path, title) for path, title, roles in MENU if user is not None and user.role in roles]
+    flash = request.cookies.get(FLASH_COOKIE)
+    response = Template(template_name=template, status_code=status,
+                        context={"user": user, "menu": menu, "role_labels": ROLE_LABELS, "current": request.url.path,
+                                 "flash": unquote(flash) if flash else None, **context})
+    if flash:
+        response.delete_cookie(FLASH_COOKIE)
+    return response
+
+
+def done(url: str, message: str) -> Redirect:
+    """After a successful form: go to the page that shows the result, with a one-time note."""
+    response = Redirect(url)
+    response.set_cookie(Cookie(key=FLASH_COOKIE, value=quote(message), httponly=True, samesite="lax", path="/",
+                               max_age=120))
+    return response
+
+
+def to_login(message: str | None = None) -> Redirect:
+    response = Redirect("/dang-nhap" + ("?het-han=1" if message else ""))
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+# -- forms -------------------------------------------------------------------------------------------
+
+def parse_vn_date(text: str) -> date:
+    """dd/mm/yyyy (what users type and read) or ISO yyyy-mm-dd; ValueError otherwise."""
+    text = text.strip()
+    if "/" in text:
+        day, month, year = (int(part) for part in text.split("/"))
+        return date(year, month, day)
+    return date.fromisoformat(text)
+
+
+class Form:
+    """Submitted fields, read leniently; problems are collected per field and shown beside it."""
+
+    def __init__(self, raw: Mapping[str, Any] | None = None, *, prefix: str = "") -> None:
+        self.raw: dict[str, Any] = dict(raw or {})
+        self.prefix = prefix  # keeps element ids unique when one page holds several forms
+        self.errors: dict[str, str] = {}
+        self.conflict: str | None = None
+        self.status = 200
+
+    def text(self, name: str, *, required: str | None = None) -> str:
+        value = self.raw.get(name, "")
+        if isinstance(value, list):
+            value = value[-1] if value else ""
+        value = value.strip() if isinstance(value, str) else ""
+        if required and not value:
+            self.error(name, required)
+        return value
+
+    def many(self, name: str) -> list[str]:
+        value = self.raw.get(name)
+        values = value if isinstance(value, list) else [value] if value is not None else []
+        return [v.strip() for v in values if isinstance(v, str) and v.strip()]
+
+    def files(self, name: str) -> list[UploadFile]:
+        value = self.raw.get(name)
+        values = value if isinstance(value, list) else [value] if value is not None else []
+        return [v for v in values if isinstance(v, UploadFile) and v.filename]
+
+    def date(self, name: str, *, required: bool = True) -> date | None:
+        text = self.text(name)
+        if not text:
+            if required:
+                self.error(name, "Nhập ngày theo dạng dd/mm/yyyy.")
+            return None
+        try:
+            return parse_vn_date(text)
+        except ValueError:
+            self.error(name, f"Ngày “{text}” không hợp lệ; nhập theo dạng dd/mm/yyyy, ví dụ 15/06/2026.")
+            return None
+
+    def integer(self, name: str) -> int | None:
+        text = self.text(name)
+        if not text:
+            return None
+        try:
+            return int(text)
+        except ValueError:
+            self.error(name, f"“{text}” không phải là số nguyên.")
+            return None
+
+    def error(self, name: str, message: str, status: int = 400) -> None:
+        self.errors.setdefault(name, message)
+        self.status = max(self.status, status)
+
+    def refuse(self, exc: TrackerError) -> None:
+        """Put a refusal from the domain beside its field (or above the form when it names none)."""
+        if isinstance(exc, Conflict) and (exc.field == "version" or exc.rule == "concurrent_update"):
+            self.conflict = exc.message
+            self.status = 409
+            return
+        status = 400 if isinstance(exc, InvalidInput) else 404 if isinstance(exc, NotFound) else \
+            409 if isinstance(exc, Conflict) else 422
+        self.error(_camel(exc.field) or "_form", exc.message, status)
+
+    def values(self) -> dict[str, Any]:
+        """What the user typed, to fill the form again."""
+        return {k: v for k, v in self.raw.items() if not isinstance(v, UploadFile) and k != "_csrf_token"}
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.conflict is None
+
+
+def write(request: Request[Any, Any, Any], user: User, form: Form,
+          command: Callable[[Actor], Written | None]) -> Written | None:
+    """Run a command for the signed-in user unless the form is already refused, then catch the read
+    models up so the next page shows the change (read-your-writes, as the API does). The command may
+    read the form itself and answer None when a field is missing or malformed."""
+    if not form.ok:
+        return None
+    try:
+        written = command(user.actor)
+    except TrackerError as exc:
+        form.refuse(exc)
+        return None
+    if written is None:
+        return None
+    try:
+        request.app.state.tracker.projector.catch_up()
+    except Exception:  # the write is safe in the log; the worker will retry the projection
+        log.exception("read models did not catch up after a web write")
+    return written
+
+
+# -- error pages -------------------------------------------------------------------------------------
+
+def _sign_in_again(request: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
+    return to_login(exc.why)
+
+
+def _not_allowed(request: Request[Any, Any, Any], exc: NotAllowed) -> Response[Any]:
+    user, _ = session_user(request)
+    return page(request, "forbidden.html", user, status=403)
+
+
+def _not_found(request: Request[Any, Any, Any], exc: NotFound) -> Response[Any]:
+    user, _ = session_user(request)
+    return page(request, "error.html", user, status=404, title="Không tìm thấy", message=exc.message)
+
+
+def _refused(request: Request[Any, Any, Any], exc: TrackerError) -> Response[Any]:
+    user, _ = session_user(request)
+    return page(request, "error.html", user, status=400, title="Yêu cầu không hợp lệ", message=exc.message)
+
+
+WEB_EXCEPTION_HANDLERS: dict[Any, Any] = {SignInRequired: _sign_in_again, NotAllowed: _not_allowed,
+                                          NotFound: _not_found, TrackerError: _refused}
+
+
+class WebPages(Controller):
+    """Base of the page controllers: HTML, outside the API's bearer auth and OpenAPI schema."""
+
+    include_in_schema = False
+    opt = {"exclude_from_auth": True}
+    exception_handlers = WEB_EXCEPTION_HANDLERS
+
+
+# -- template filters --------------------------------------------------------------------------------
+
+ENUMS: dict[str, type[StrEnum]] = {
+    "category": FindingCategory, "state": CaseState, "severity": Severity, "kind": InspectionKind,
+    "form": DisciplineForm, "nature": Nature, "ground": ExemptionGround, "reason": DeferralReason,
+    "responsibility": Responsibility, "outcome": Outcome, "unit_kind": UnitKind,
+    "official_category": OfficialCategory, "rating": Rating,
+}
+
+
+def choices(kind: str) -> list[tuple[str, str]]:
+    """(value, Vietnamese label) of every member of an enum, for a <select>."""
+    return [(m.value, label(m)) for m in ENUMS[kind]]
+
+
+def vietnamese_date(value: date | str | None) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%d/%m/%Y")
+
+
+def vietnamese_time(value: datetime | str | None) -> str:
+    """A record time in Vietnam's time: dd/mm/yyyy HH:MM:SS."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M:%S")
+
+
+EVENT_LABELS = {
+    "Unit.Registered": "Đăng ký đơn vị", "Unit.Renamed": "Đổi tên đơn vị",
+    "Unit.HeadAppointed": "Bổ nhiệm người đứng đầu", "Unit.HeadTermEnded": "Kết thúc nhiệm kỳ người đứng đầu",
+    "Official.Registered": "Đăng ký cán bộ", "Official.Transferred": "Điều động, luân chuyển",
+    "Official.CategoryChanged": "Thay đổi loại cán bộ", "Official.DisciplineRecorded": "Ghi nhận kỷ luật vào hồ sơ",
+    "Inspection.Opened": "Mở cuộc thanh tra", "Inspection.FindingRecorded": "Ghi nhận phát hiện",
+    "Inspection.FindingCorrected": "Sửa phát hiện", "Inspection.FindingRetracted": "Rút lại phát hiện",
+    "Inspection.Concluded": "Kết luận thanh tra", "Inspection.RecommendationImplemented": "Kiến nghị đã thực hiện",
+    "Inspection.Closed": "Kết thúc cuộc thanh tra",
+    "DisciplineCase.Opened": "Mở vụ việc kỷ luật", "DisciplineCase.Deferred": "Tạm hoãn xử lý",
+    "DisciplineCase.Resumed": "Tiếp tục xử lý", "DisciplineCase.Extended": "Gia hạn thời hạn xử lý",
+    "DisciplineCase.ReviewMeetingHeld": "Họp kiểm điểm", "DisciplineCase.CouncilConvened": "Họp Hội đồng kỷ luật",
+    "DisciplineCase.Decided": "Quyết định kỷ luật", "DisciplineCase.Exempted": "Miễn kỷ luật",
+    "DisciplineCase.TimeBarred": "Hết thời hiệu", "DisciplineCase.Withdrawn": "Rút vụ việc",
+    "AccountabilityDecision.Made": "Quyết định trách nhiệm người đứng đầu",
+    "AccountabilityDecision.Revoked": "Thu hồi quyết định trách nhiệm",
+    "AssignedTask.Assigned": "Giao nhiệm vụ", "AssignedTask.ProgressReported": "Báo cáo tiến độ",
+    "AssignedTask.Completed": "Hoàn thành nhiệm vụ", "AssignedTask.Reassigned": "Giao lại nhiệm vụ",
+    "UnitKpiReport.Submitted": "Nộp báo cáo chỉ tiêu", "UnitKpiReport.Corrected": "Sửa báo cáo chỉ tiêu",
+}
+
+
+def event_label(row: Mapping[str, Any]) -> str:
+    """Vietnamese name of a logged event (a row of rm_log)."""
+    key = f"{row['aggregate_type']}.{row['event_type']}"
+    return EVENT_LABELS.get(key, key)
+
+
+def rating_label(value: Rating | str) -> str:
+    return label(Rating(value))
+
+
+def enum_label(value: str | None, kind: str) -> str:
+    """Vietnamese label of a stored enum value."""
+    if not value:
+        return ""
+    try:
+        return label(ENUMS[kind](value))
+    except ValueError:
+        return str(value)
+
+
+def date_input(value: date | str | None) -> str:
+    """A date as a form field shows it (dd/mm/yyyy); text typed by the user is kept as typed."""
+    if isinstance(value, str) and "/" in value:
+        return value
+    return vietnamese_date(value)
+
+
+def register_filters(engine: Any) -> None:
+    env = engine.engine
+    env.filters["vndate"] = vietnamese_date
+    env.filters["vntime"] = vietnamese_time
+    env.filters["rating"] = rating_label
+    env.filters["vn"] = enum_label
+    env.filters["dateinput"] = date_input
+    env.filters["event"] = event_label
+    env.globals["choices"] = choices
