@@ -20,7 +20,7 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/tracker seed-demo --users
 	$(BIN)/tracker projections run --once
-	$(BIN)/tracker serve --host 127.0.0.1 --port 8000
+	$(BIN)/tracker serve --demo --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

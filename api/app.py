@@ -42,11 +42,13 @@ log = logging.getLogger("tracker.api")
 
 
 def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes: int | None = None,
-               run_projections: bool | None = None) -> Litestar:
+               run_projections: bool | None = None, demo: bool | None = None) -> Litestar:
     """Build the app around one Tracker; on SQLite the projections follow the log inside it."""
     secret = secret_key or os.environ.get("TRACKER_SECRET_KEY") or secrets.token_urlsafe(32)
     minutes = token_minutes or int(os.environ.get("TRACKER_TOKEN_MINUTES", "480"))
     auth = jwt_auth(secret, timedelta(minutes=minutes))
+    if demo is None:
+        demo = os.environ.get("TRACKER_DEMO", "").lower() in ("1", "true", "yes")
     if run_projections is None:
         run_projections = tracker.store.kind == "sqlite"
     stop = threading.Event()
@@ -70,6 +72,7 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         "users": Users(tracker.db),
         "idempotency": IdempotencyStore(tracker.db),
         "jwt_auth": auth,
+        "demo": demo,
     })
     app = Litestar(
         route_handlers=[HealthController, AuthController, UnitController, OfficialController,

@@ -292,8 +292,10 @@ class Lists:
 
     def log(self, *, after: int, limit: int, upto: int, actor: str | None = None,
             event_type: str | None = None, aggregate_id: str | None = None,
-            recorded_from: str | None = None, recorded_to: str | None = None) -> list[dict[str, Any]]:
-        where, params = _filters({"actor_id": actor, "event_type": event_type, "aggregate_id": aggregate_id})
+            recorded_from: str | None = None, recorded_to: str | None = None,
+            aggregate_type: str | None = None) -> list[dict[str, Any]]:
+        where, params = _filters({"actor_id": actor, "event_type": event_type, "aggregate_id": aggregate_id,
+                                  "aggregate_type": aggregate_type})
         if recorded_from:
             where.append("recorded_at >= ?")
             params.append(record_time(_parse_moment(recorded_from, "from")))
@@ -342,3 +344,21 @@ def official_on(db: ReadDB, official_id: str, on: date, at: AsOf) -> dict[str, A
         raise NotFound(f"Không tìm thấy cán bộ {official_id}.", field="officialId", value=official_id)
     in_force = [r for r in rows if not r["since"] or date.fromisoformat(r["since"][:10]) <= on]
     return (in_force or rows)[-1]
+
+
+def findings_by_unit(db: ReadDB, at: AsOf, start: date, end: date) -> list[dict[str, Any]]:
+    """Findings not retracted that occurred in [start, end], counted per inspected unit and category."""
+    return db.query(f"SELECT target_unit_id AS unit_id, category, COUNT(*) AS n FROM rm_findings WHERE {visible()} "
+                    "AND retracted = 0 AND occurred_on >= ? AND occurred_on <= ? "
+                    "GROUP BY target_unit_id, category ORDER BY target_unit_id, category",
+                    (at.position, at.position, start.isoformat(), end.isoformat()))
+
+
+def head_terms(db: ReadDB, at: AsOf) -> list[dict[str, Any]]:
+    """Every head-of-unit term with the head's and the unit's names, newest first."""
+    return db.query(
+        "SELECT t.unit_id, t.official_id, t.since, t.until, o.full_name, u.name AS unit_name FROM rm_head_terms t "
+        f"JOIN rm_officials o ON o.official_id = t.official_id AND {visible('o')} "
+        f"JOIN rm_units u ON u.unit_id = t.unit_id AND {visible('u')} "
+        f"WHERE {visible('t')} ORDER BY u.name, t.since DESC",
+        (at.position, at.position, at.position, at.position, at.position, at.position))

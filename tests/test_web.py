@@ -93,7 +93,7 @@ def test_signing_out_ends_the_session(web: TestClient[Any]) -> None:
 def test_a_bad_period_is_explained_beside_the_field(web: TestClient[Any]) -> None:
     sign_in(web, "home_affairs")
     page = web.get("/xep-hang?ky=2026-Q3")
-    assert 'id="ky-error">Kỳ báo cáo không hợp lệ' in page.text
+    assert re.search(r'id="ky-error"[^>]*>Kỳ báo cáo không hợp lệ', page.text)
     assert 'value="2026-Q3"' in page.text
 
 

@@ -37,11 +37,6 @@ app.add_typer(projections_app, name="projections")
 user_app = typer.Typer(help="Người dùng của API và giao diện web.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
-DEMO_PASSWORD = "demo-2026"
-DEMO_USERS = (("quantri.hung", "admin", "Lê Văn Hùng"), ("thanhtra.lan", "inspector", "Trần Thị Lan"),
-              ("thanhtra.duc", "inspector", "Phạm Minh Đức"), ("noivu.minh", "home_affairs", "Nguyễn Văn Minh"),
-              ("noivu.thao", "home_affairs", "Đỗ Phương Thảo"), ("kiemtoan.ha", "auditor", "Vũ Thu Hà"))
-
 console = Console()
 err = Console(stderr=True)
 
@@ -120,6 +115,7 @@ def add_demo_users(database_url: str | None) -> None:
     from api.users import ROLE_LABELS, Users
     from projections.db import connect
     from services.store import config_from_url
+    from tracker.demo import DEMO_PASSWORD, DEMO_USERS
 
     db = connect(config_from_url(database_url if database_url is not None
                                  else os.environ.get("TRACKER_DATABASE_URL")).env)
@@ -450,7 +446,10 @@ def user_add(username: str, role: Annotated[str, typer.Option(help="inspector | 
 def serve(database_url: DatabaseOption = None,
           host: Annotated[str, typer.Option(envvar="TRACKER_HOST")] = "127.0.0.1",
           port: Annotated[int, typer.Option(envvar="TRACKER_PORT")] = 8000,
-          workers: Annotated[int, typer.Option(help="Số tiến trình (PostgreSQL).")] = 1) -> None:
+          workers: Annotated[int, typer.Option(help="Số tiến trình (PostgreSQL).")] = 1,
+          demo: Annotated[bool, typer.Option("--demo/--no-demo", envvar="TRACKER_DEMO",
+                                             help="Trang đăng nhập liệt kê tài khoản mẫu (chỉ dùng để thử).")] = False
+          ) -> None:
     """Chạy API HTTP (uvicorn, uvloop, httptools). SQLite: dữ liệu đọc cập nhật ngay trong máy chủ."""
     import uvicorn
 
@@ -460,6 +459,8 @@ def serve(database_url: DatabaseOption = None,
     if not os.environ.get("TRACKER_SECRET_KEY"):
         err.print("[yellow]TRACKER_SECRET_KEY chưa đặt: dùng khóa ngẫu nhiên (token mất hiệu lực khi khởi động lại).[/]")
         os.environ["TRACKER_SECRET_KEY"] = __import__("secrets").token_urlsafe(32)
+    if demo:
+        os.environ["TRACKER_DEMO"] = "1"
     if workers > 1 and config.kind == "sqlite":
         err.print("[bold red]Lỗi:[/] nhiều tiến trình chỉ dùng với PostgreSQL.")
         raise typer.Exit(2)

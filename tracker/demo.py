@@ -61,6 +61,12 @@ INSPECTOR_DUC = Actor("thanhtra.duc", "inspector")
 HOME_AFFAIRS_MINH = Actor("noivu.minh", "home_affairs")
 HOME_AFFAIRS_THAO = Actor("noivu.thao", "home_affairs")
 
+# The demo's sign-in accounts (`tracker seed-demo --users`); the sign-in page lists them in demo mode.
+DEMO_PASSWORD = "demo-2026"
+DEMO_USERS = (("quantri.hung", "admin", "Lê Văn Hùng"), ("thanhtra.lan", "inspector", "Trần Thị Lan"),
+              ("thanhtra.duc", "inspector", "Phạm Minh Đức"), ("noivu.minh", "home_affairs", "Nguyễn Văn Minh"),
+              ("noivu.thao", "home_affairs", "Đỗ Phương Thảo"), ("kiemtoan.ha", "auditor", "Vũ Thu Hà"))
+
 PLAN_REF = "83/KH-UBND"
 PLAN_ASSIGNED_ON = date(2026, 6, 10)
 

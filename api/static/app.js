@@ -21,6 +21,7 @@ function setupPicker(box) {
     fallback.closest(".field").remove();
   }
   box.hidden = false;
+  box.querySelectorAll("[data-needs-script]").forEach((el) => { el.hidden = false; });
   function addChip(id, text) {
     if (chips.querySelector(`input[value="${id}"]`)) return;
     const li = document.createElement("li");

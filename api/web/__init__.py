@@ -6,15 +6,18 @@ from pathlib import Path
 
 from litestar.static_files import create_static_files_router
 
+from api.web.audit import EventPages, LogPages, VerifyPages
 from api.web.common import register_filters
 from api.web.discipline import CasePages
-from api.web.heads import RankingPages
+from api.web.heads import ChartPages, DecisionPages, RankingPages
+from api.web.inspections import InspectionPages, OfficialSearch
 from api.web.session import SessionPages
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 STATIC = Path(__file__).parent.parent / "static"
 
-WEB_HANDLERS = [SessionPages, CasePages, RankingPages,
+WEB_HANDLERS = [SessionPages, LogPages, EventPages, VerifyPages, CasePages, RankingPages, ChartPages, DecisionPages,
+                InspectionPages, OfficialSearch,
                 create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False,
                                            opt={"exclude_from_auth": True})]
 

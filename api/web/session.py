@@ -12,6 +12,7 @@ from litestar.params import Body, QueryParameter
 from litestar.response import Redirect, Template
 
 from api.web.common import SESSION_COOKIE, WebPages, page, session_user, signed_in, to_login
+from tracker.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,8 @@ class SessionPages(WebPages):
     def login_form(self, request: Request[Any, Any, Any],
                    expired: Annotated[str | None, QueryParameter(name="het-han")] = None) -> Template:
         notice = "Phiên đăng nhập đã hết hạn hoặc không hợp lệ; vui lòng đăng nhập lại." if expired else None
-        return page(request, "login.html", None, notice=notice, username="", errors={})
+        return page(request, "login.html", None, notice=notice, username="", errors={},
+                    demo_users=demo_users(request.app.state))
 
     @post("/dang-nhap", sync_to_thread=True, status_code=200)
     def login(self, request: Request[Any, Any, Any], state: State,
@@ -47,7 +49,7 @@ class SessionPages(WebPages):
             errors["password"] = "Sai tên đăng nhập hoặc mật khẩu."
         if user is None:
             return page(request, "login.html", None, status=400, notice=None, username=data.username,
-                        errors=errors)
+                        errors=errors, demo_users=demo_users(state))
         auth = state.jwt_auth
         token = auth.create_token(identifier=user.username, token_extras={"role": user.role})
         response = Redirect("/tong-quan")
@@ -66,3 +68,10 @@ class SessionPages(WebPages):
         deadlines = state.reads.deadlines(30, at)
         return page(request, "home.html", user, deadlines=deadlines[:15], deadline_count=len(deadlines),
                     position=at.position, today=at.today)
+
+
+def demo_users(state: State) -> list[tuple[str, str, str, str]]:
+    """In demo mode, the demo accounts that exist (username, password, full name, role), for the sign-in page."""
+    if not state.demo:
+        return []
+    return [(username, DEMO_PASSWORD, name, role) for username, role, name in DEMO_USERS if state.users.get(username)]

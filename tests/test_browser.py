@@ -1,0 +1,186 @@
+"""End-to-end journeys in a real browser (Debian's Chromium, headless, driven by Playwright) against a
+`tracker serve --demo` process on a free port, on SQLite and on PostgreSQL: one journey per role, a rule
+refused beside its field, and a conflict between two people editing the same case."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser_support import TABLET, backend, browser, server, shot, sign_in  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def page(browser: Any) -> Any:
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def today_vn() -> str:
+    return date.today().strftime("%d/%m/%Y")
+
+
+def open_cases(page: Any, base: str) -> list[str]:
+    page.goto(base + "/vu-viec?trang-thai=open")
+    return [re.search(r"/vu-viec/([0-9a-f-]{36})", href).group(1)
+            for href in page.locator("table a[href^='/vu-viec/']").evaluate_all("els => els.map(e => e.href)")]
+
+
+def test_sign_in_page_lists_the_demo_users_and_each_role_sees_its_menus(page: Any, server: str,
+                                                                         backend: str) -> None:
+    page.goto(server + "/")
+    expect(page).to_have_url(re.compile(r"/dang-nhap$"))
+    expect(page.get_by_role("heading", name="Tài khoản dùng thử")).to_be_visible()
+    expect(page.get_by_role("cell", name="noivu.minh")).to_be_visible()
+    shot(page, "01-dang-nhap", backend)
+    # a wrong password: the message beside the field, the username kept
+    page.get_by_label("Tên đăng nhập").fill("thanhtra.lan")
+    page.get_by_label("Mật khẩu").fill("sai")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.locator("#password-error")).to_have_text("Sai tên đăng nhập hoặc mật khẩu.")
+    expect(page.get_by_label("Tên đăng nhập")).to_have_value("thanhtra.lan")
+    menus = {"thanhtra.lan": ({"Tổng quan", "Cuộc thanh tra"}, {"Xếp hạng người đứng đầu", "Nhật ký sự kiện"}),
+             "noivu.minh": ({"Vụ việc kỷ luật", "Quyết định trách nhiệm", "Xếp hạng người đứng đầu", "Biểu đồ"},
+                            {"Cuộc thanh tra", "Nhật ký sự kiện"}),
+             "kiemtoan.ha": ({"Nhật ký sự kiện", "Xác minh và xuất", "Vụ việc kỷ luật"},
+                             {"Cuộc thanh tra", "Quyết định trách nhiệm"})}
+    for username, (sees, hidden) in menus.items():
+        sign_in(page, server, username)
+        nav = set(page.get_by_role("navigation", name="Chức năng").get_by_role("link").all_inner_texts())
+        assert sees <= nav and not hidden & nav, (username, nav)
+        page.get_by_role("button", name="Đăng xuất").click()
+        expect(page).to_have_url(re.compile(r"/dang-nhap$"))
+    # signed out: the pages send you back to sign in
+    page.goto(server + "/vu-viec")
+    expect(page).to_have_url(re.compile(r"/dang-nhap"))
+
+
+def test_home_affairs_journey(page: Any, server: str, backend: str) -> None:
+    sign_in(page, server, "noivu.minh")
+    shot(page, "02-tong-quan", backend)
+    # the cases with their legal clocks, colour-coded
+    page.get_by_role("link", name="Vụ việc kỷ luật").click()
+    expect(page.locator("td.overdue").first).to_be_visible()
+    shot(page, "03-vu-viec", backend)
+    case_id = open_cases(page, server)[0]
+    page.goto(f"{server}/vu-viec/{case_id}")
+    expect(page.get_by_role("heading", name="Thời hạn theo luật", exact=False)).to_be_visible()
+    expect(page.locator("[data-clock=handling]")).to_have_class(re.compile(r"overdue|soon|fine"))
+    # only the forms legal on the decision date are offered: before 1/7/2025 a civil servant could be
+    # given a salary step-down; today that form no longer exists
+    forms = page.locator("#quyet-dinh-form")
+    decided_on = page.locator("#quyet-dinh-decidedOn")
+    decided_on.fill("01/03/2025")
+    decided_on.dispatch_event("change")
+    expect(forms.locator("option", has_text="Hạ bậc lương")).to_have_count(1)
+    decided_on.fill(today_vn())
+    decided_on.dispatch_event("change")
+    expect(forms.locator("option", has_text="Hạ bậc lương")).to_have_count(0)
+    expect(page.locator("#quyet-dinh-form-rule")).to_contain_text("172/2025")
+    shot(page, "04-vu-viec-chi-tiet", backend)
+    forms.select_option(label="Khiển trách")
+    page.locator("#quyet-dinh-decisionNo").fill("45/QĐ-SNV")
+    page.get_by_role("button", name="Quyết định kỷ luật").click()
+    expect(page.locator(".flash")).to_have_text("Đã ghi nhận quyết định kỷ luật.")
+    expect(page.locator(".badge")).to_have_text("Đã quyết định kỷ luật")
+    expect(page.locator(".timeline li").last).to_contain_text("Quyết định kỷ luật")
+    # the ranking for a period, filtered, and a head's scorecard with its lines and chart
+    page.get_by_role("link", name="Xếp hạng người đứng đầu").click()
+    page.get_by_label("Kỳ đánh giá").fill("2026")
+    page.get_by_role("button", name="Xem").click()
+    rows = page.locator("#bang-xep-hang tbody tr")
+    assert rows.count() > 5
+    shot(page, "05-xep-hang", backend)
+    page.get_by_label("Mức trần").select_option(label="Không hoàn thành nhiệm vụ")
+    page.get_by_role("button", name="Xem").click()
+    expect(rows).to_have_count(1)  # the head whose unit had corruption handled in 2026: capped at KHTNV
+    rows.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Các dòng cộng, trừ điểm", exact=False)).to_be_visible()
+    expect(page.locator("#muc-tran")).to_contain_text("Không hoàn thành nhiệm vụ")
+    expect(page.locator("svg.chart polyline, svg.chart circle").first).to_be_visible()
+    shot(page, "06-phieu-danh-gia", backend)
+    evidence = page.locator("#dong-diem a[href^='/su-kien/']").first
+    position = evidence.inner_text().lstrip("#")
+    evidence.click()
+    expect(page).to_have_url(re.compile(rf"/su-kien/{position}$"))
+    expect(page.get_by_text(position).first).to_be_visible()
+    # the charts
+    page.get_by_role("link", name="Biểu đồ").click()
+    expect(page.locator("svg.chart rect").first).to_be_visible()
+    shot(page, "07-bieu-do", backend)
+    # an accountability decision about a head
+    page.get_by_role("link", name="Quyết định trách nhiệm").click()
+    before = page.locator("#ds-quyet-dinh tbody tr").count()
+    head = page.locator("#headOfficialId option").nth(1)
+    unit_name = head.inner_text().split(" — ")[1]
+    page.get_by_label("Đơn vị").select_option(label=unit_name)
+    page.get_by_label("Người đứng đầu").select_option(value=head.get_attribute("value"))
+    page.get_by_label("Loại trách nhiệm").select_option(label="Trách nhiệm liên đới")
+    page.get_by_label("Hình thức").select_option(label="Nhắc nhở")
+    page.locator("#decidedOn").fill(today_vn())
+    page.get_by_label("Lý do, căn cứ").fill("Chậm chỉ đạo xử lý kiến nghị sau thanh tra.")
+    page.get_by_role("button", name="Ghi nhận quyết định").click()
+    expect(page.locator(".flash")).to_contain_text("Đã ghi nhận quyết định")
+    expect(page.locator("#ds-quyet-dinh tbody tr")).to_have_count(before + 1)
+    shot(page, "08-trach-nhiem", backend)
+
+
+def test_a_rule_refusal_is_shown_beside_its_field_and_keeps_what_was_typed(page: Any, server: str,
+                                                                           backend: str) -> None:
+    sign_in(page, server, "noivu.thao")
+    case_id = open_cases(page, server)[-1]
+    page.goto(f"{server}/vu-viec/{case_id}")
+    version = page.locator("#form-quyet-dinh input[name=version]").input_value()
+    page.locator("#quyet-dinh-decidedOn").fill("01/01/2024")  # before the case was detected
+    page.locator("#quyet-dinh-decidedOn").dispatch_event("change")
+    expect(page.locator("#quyet-dinh-form option").first).to_be_attached()
+    page.locator("#quyet-dinh-decisionNo").fill("99/QĐ-SNV")
+    page.locator("#quyet-dinh-form").select_option(index=0)
+    page.get_by_role("button", name="Quyết định kỷ luật").click()
+    error = page.locator("#quyet-dinh-decidedOn-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("phát hiện")
+    expect(page.locator("#quyet-dinh-decidedOn")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#quyet-dinh-decisionNo")).to_have_value("99/QĐ-SNV")
+    expect(page.locator("#quyet-dinh-decidedOn")).to_have_value("01/01/2024")
+    shot(page, "09-loi-quy-tac", backend)
+    page.goto(f"{server}/vu-viec/{case_id}")
+    assert page.locator("#form-quyet-dinh input[name=version]").input_value() == version  # nothing saved
+
+
+def test_a_conflict_says_someone_else_changed_the_case_and_offers_to_reload(browser: Any, server: str,
+                                                                           backend: str) -> None:
+    first = browser.new_context(locale="vi-VN").new_page()
+    second = browser.new_context(locale="vi-VN", viewport=TABLET).new_page()  # the second one works on a tablet
+    try:
+        sign_in(first, server, "noivu.minh")
+        sign_in(second, server, "noivu.thao")
+        case_id = open_cases(first, server)[-1]
+        for p in (first, second):
+            p.goto(f"{server}/vu-viec/{case_id}")
+        # the first defers the case…
+        first.locator("#tam-hoan-reason").select_option(label="Ốm đau, điều trị nội trú")
+        first.locator("#tam-hoan-on").fill(today_vn())
+        first.locator("#form-tam-hoan").get_by_role("button").click()
+        expect(first.locator(".flash")).to_contain_text("Đã tạm hoãn")
+        # …while the second, on the page as it was, withdraws it: refused, what was typed is kept
+        second.locator("#rut-on").fill(today_vn())
+        second.locator("#rut-reason").fill("Người bị xem xét đã nghỉ hưu.")
+        second.locator("#form-rut").get_by_role("button").click()
+        banner = second.locator(".conflict")
+        expect(banner).to_contain_text("Dữ liệu đã bị người khác thay đổi")
+        expect(second.locator("#rut-reason")).to_have_value("Người bị xem xét đã nghỉ hưu.")
+        shot(second, "10-xung-dot-may-tinh-bang", backend)
+        banner.get_by_role("link", name="Tải lại trang").click()
+        expect(second.locator(".badge")).to_have_text("Tạm hoãn")
+        expect(second.locator(".conflict")).to_have_count(0)
+    finally:
+        first.context.close()
+        second.context.close()
