@@ -4,6 +4,7 @@ refused beside its field, and a conflict between two people editing the same cas
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from typing import Any
@@ -184,3 +185,49 @@ def test_a_conflict_says_someone_else_changed_the_case_and_offers_to_reload(brow
     finally:
         first.context.close()
         second.context.close()
+
+
+def test_auditor_journey(page: Any, server: str, backend: str, tmp_path: Any) -> None:
+    sign_in(page, server, "kiemtoan.ha")
+    # the log as a timeline, filtered by who recorded
+    page.get_by_role("link", name="Nhật ký sự kiện").click()
+    expect(page.locator("h3.day").first).to_be_visible()
+    shot(page, "11-nhat-ky", backend)
+    page.get_by_label("Người ghi (tên đăng nhập)").fill("noivu.minh")
+    page.get_by_role("button", name="Lọc").click()
+    actors = page.locator("main a[href^='/nhat-ky?nguoi-ghi=']").all_inner_texts()
+    assert actors and set(actors) == {"noivu.minh"}
+    # a malformed date is refused beside its field
+    page.get_by_label("Ghi từ ngày").fill("31/02/2026")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.locator("#tu-ngay-error")).to_be_visible()
+    expect(page.get_by_label("Ghi từ ngày")).to_have_value("31/02/2026")
+    # one event: who, when, what was stored, and its seal
+    page.goto(server + "/nhat-ky?loai=DisciplineCase.Decided")
+    page.get_by_role("link", name=re.compile(r"Xem sự kiện #\d+")).first.click()
+    expect(page.locator("#digest")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+    expect(page.locator("pre.payload").first).to_contain_text("decision_no")
+    # the case as it stood at its first version, with what changed since highlighted
+    page.get_by_role("link", name="Xem vụ việc tại phiên bản này").click()
+    slider = page.locator("#phien-ban")
+    slider.fill("1")  # moving the slider submits its form
+    page.wait_for_url(re.compile(r"phien-ban=1"))
+    expect(page.locator("#so-sanh")).to_be_visible()
+    assert page.locator("#so-sanh tr.changed").count() >= 2  # state and decision number at least
+    expect(page.locator("#so-sanh tr.changed").first).to_contain_text("Đang xử lý")
+    shot(page, "12-vu-viec-theo-thoi-diem", backend)
+    page.get_by_label("Hoặc chọn ngày").fill("01/01/2020")
+    page.get_by_role("button", name="Xem theo ngày").click()
+    expect(page.locator("#ngay-error")).to_contain_text("chưa được ghi nhận")
+    # verify the chain, then download the export and find the same head in its header
+    page.get_by_role("link", name="Xác minh và xuất").click()
+    page.get_by_role("button", name="Xác minh ngay").click()
+    expect(page.locator("#ket-qua")).to_contain_text("toàn vẹn")
+    head = page.locator("#head").inner_text().strip()
+    shot(page, "13-xac-minh", backend)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải tệp xuất nhật ký (NDJSON)").click()
+    saved = tmp_path / "export.ndjson"
+    download.value.save_as(saved)
+    header = json.loads(saved.read_text().splitlines()[0])
+    assert header["head"] == head and download.value.suggested_filename.endswith(".ndjson")
