@@ -4,6 +4,7 @@ refused beside its field, and a conflict between two people editing the same cas
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date
@@ -61,6 +62,74 @@ def test_sign_in_page_lists_the_demo_users_and_each_role_sees_its_menus(page: An
     # signed out: the pages send you back to sign in
     page.goto(server + "/vu-viec")
     expect(page).to_have_url(re.compile(r"/dang-nhap"))
+
+
+def test_inspector_journey(page: Any, server: str, backend: str, tmp_path: Any) -> None:
+    sign_in(page, server, "thanhtra.lan")
+    page.get_by_role("link", name="Cuộc thanh tra").click()
+    expect(page.get_by_role("heading", name="Kiến nghị quá hạn", exact=False)).to_be_visible()
+    shot(page, "14-thanh-tra", backend)
+    # open a surprise inspection of a ward
+    page.get_by_role("link", name="Mở cuộc thanh tra mới").click()
+    page.get_by_label("Loại").select_option(label="Thanh tra đột xuất")
+    page.get_by_label("Số quyết định thanh tra").fill("E2E-01/QĐ-TTTP")
+    page.get_by_label("Ngày quyết định").fill("02/11/2026")
+    page.get_by_label("Đơn vị được thanh tra").select_option(label="Phường Long Bình")
+    page.get_by_label("Phạm vi, nội dung thanh tra").fill("Việc tiếp nhận, giải quyết hồ sơ đất đai năm 2026.")
+    page.get_by_label("Đoàn thanh tra").fill("Trần Thị Lan (Trưởng đoàn)\nPhạm Minh Đức")
+    page.get_by_role("button", name="Mở cuộc thanh tra").click()
+    expect(page.locator(".flash")).to_be_visible()
+    here = page.url
+    # a finding: the official picked by search, two evidence files hashed on the server
+    page.get_by_role("link", name="Ghi nhận phát hiện").click()
+    page.get_by_label("Nhóm hành vi").select_option(label="Nhũng nhiễu")
+    page.get_by_label("Mức độ").select_option(label="Nghiêm trọng")
+    page.get_by_label("Mô tả phát hiện").fill("Yêu cầu người dân bổ sung giấy tờ ngoài quy định để kéo dài thời gian.")
+    page.get_by_label("Ngày xảy ra").fill("15/10/2026")
+    page.get_by_label("Tìm theo họ tên hoặc mã cán bộ").fill("Cao Thị")
+    page.get_by_role("button", name=re.compile("Cao Thị Yến")).click()
+    expect(page.get_by_role("list", name="Cán bộ đã chọn")).to_contain_text("Cao Thị Yến")
+    files = {"bien-ban.txt": "Biên bản làm việc ngày 20/10/2026".encode(), "ho-so.txt": b"ho so 0421"}
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    page.get_by_label("Chọn tệp chứng cứ").set_input_files([str(tmp_path / n) for n in files])
+    shot(page, "15-ghi-nhan-phat-hien", backend)
+    page.get_by_role("button", name="Ghi nhận phát hiện").click()
+    expect(page.locator(".flash")).to_be_visible()
+    finding = page.locator("article.finding").last
+    expect(finding).to_contain_text("Cao Thị Yến")
+    for content in files.values():
+        expect(finding).to_contain_text(hashlib.sha256(content).hexdigest())
+    # correct it with a reason
+    finding.get_by_role("link", name=re.compile("Sửa")).first.click()
+    page.get_by_label("Mức độ").select_option(label="Rất nghiêm trọng")
+    page.get_by_label("Lý do sửa").fill("Đối chiếu lại hồ sơ: 12 trường hợp, không phải 3.")
+    page.get_by_role("button", name="Lưu bản sửa").click()
+    expect(page.locator("article.finding").last).to_contain_text("Rất nghiêm trọng")
+    # conclude with two recommendations, the second row added by the button
+    page.get_by_role("link", name="Kết luận thanh tra").click()
+    page.get_by_label("Số kết luận").fill("E2E-01/KL-TTTP")
+    page.get_by_label("Ngày kết luận").fill("20/11/2026")
+    rows = page.locator("#kien-nghi-dong > *")
+    first_rows = rows.count()
+    page.get_by_role("button", name="Thêm một kiến nghị").click()
+    expect(rows).to_have_count(first_rows + 1)
+    for i, (text, due) in enumerate((("Kiểm điểm cán bộ vi phạm.", "31/12/2026"),
+                                     ("Công khai quy trình hồ sơ đất đai.", "15/01/2027"))):
+        page.locator(f"[id='recommendations[{i}].text']").fill(text)
+        page.locator(f"[id='recommendations[{i}].dueOn']").fill(due)
+        page.locator(f"[id='recommendations[{i}].responsibleUnitId']").select_option(label="Phường Long Bình")
+    page.get_by_role("button", name="Ghi nhận kết luận").click()
+    expect(page.locator("#trang-thai")).to_have_text(re.compile("kết luận", re.I))
+    # one recommendation implemented, then the inspection closed
+    page.get_by_text("Ghi nhận kiến nghị này đã được thực hiện").first.click()
+    page.get_by_label("Ngày thực hiện").first.fill("25/11/2026")
+    page.get_by_role("button", name="Ghi nhận đã thực hiện").first.click()
+    expect(page.locator(".flash")).to_be_visible()
+    shot(page, "16-cuoc-thanh-tra", backend)
+    page.goto(here)
+    page.get_by_role("button", name="Kết thúc cuộc thanh tra").click()
+    expect(page.locator("#trang-thai")).to_have_text(re.compile("kết thúc", re.I))
 
 
 def test_home_affairs_journey(page: Any, server: str, backend: str) -> None:
