@@ -383,9 +383,10 @@ class TaskCreate(Schema):
     responsibility: Text
     expected_result: Text
     assigned_on: date
-    due_on: date
+    due_on: date | None = None  # may be left out when deadlineText says it ("Quý III/2026")
     responsible_official_id: UUID | None = None
     coordinating_unit_ids: list[UUID] = []
+    deadline_text: Annotated[str, msgspec.Meta(max_length=200)] = ""
 
 
 class Progress(Schema):
@@ -421,6 +422,7 @@ class TaskOut(Schema):
     progress: int
     completed_on: date | None
     version: int
+    deadline_text: str = ""
 
 
 NonNegative = Annotated[int, msgspec.Meta(ge=0, le=1_000_000_000)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date
+from fractions import Fraction
 from typing import Any
 from uuid import UUID
 
@@ -107,3 +108,100 @@ def figures_from(raw: dict[str, Any]) -> KpiFigures:
     if unknown:
         raise InvalidInput(f"Chỉ tiêu không xác định: '{unknown[0]}'.", field=unknown[0])
     return KpiFigures(**{n: raw[n] for n in names})
+
+
+# -- the Conclusion 226 targets ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class KpiTargets:
+    """The targets of Kết luận 226-KL/TW as Kế hoạch 83/KH-UBND sets them (a policy may change them)."""
+
+    online_share_min_pct: float = 60
+    conferences_cut_pct: float = 10
+    documents_cut_pct: float = 15
+    procedures_online_min_pct: float = 95
+    documents_digitised_min_pct: float = 95
+    electronic_sending_min_pct: float = 100
+    staff_trained_min_pct: float = 100
+    indoctrination_max_days: float = 0.5
+    professional_max_days: float = 1.0
+    important_max_days: float = 1.5
+
+
+@dataclass(frozen=True)
+class TargetCheck:
+    """One target evaluated on one report: met or not, with the figures that decided it."""
+
+    code: str
+    title: str
+    met: bool
+    actual: str
+    target: str
+    text: str  # the whole sentence, as a scorecard line or a report cell shows it
+
+
+TARGET_TITLES = {
+    "online_share": "Tỷ lệ hội nghị trực tuyến",
+    "conferences_cut": "Giảm số hội nghị so với cùng kỳ",
+    "documents_cut": "Giảm số văn bản hành chính so với cùng kỳ",
+    "procedures_online": "Hồ sơ TTHC xử lý trực tuyến",
+    "documents_digitised": "Văn bản được số hóa",
+    "electronic_sending": "Văn bản không mật gửi điện tử",
+    "staff_trained": "Cán bộ được đào tạo kỹ năng số",
+    "conference_length": "Thời gian hội nghị trong giới hạn",
+}
+
+
+def _exact(value: float) -> Fraction:
+    """Figures and targets compared exactly: 60% of 15 conferences is 9, not 8.999…"""
+    return Fraction(str(value))
+
+
+def _pct(value: float) -> str:
+    return f"{value:g}".replace(".", ",") + "%"
+
+
+def evaluate_targets(figures: KpiFigures, previous: KpiFigures | None,
+                     targets: KpiTargets = KpiTargets()) -> list[TargetCheck]:
+    """Each target on a unit's report; the two cuts need the same period of the previous year and are
+    left out without it."""
+    t = targets
+    checks: list[TargetCheck] = []
+
+    def add(code: str, met: bool, actual: str, target: str, text: str) -> None:
+        checks.append(TargetCheck(code, TARGET_TITLES[code], met, actual, target, text))
+
+    total, online = figures.conferences_total, figures.conferences_online
+    share = 100.0 * online / total if total else 100.0
+    add("online_share", online * 100 >= _exact(t.online_share_min_pct) * total, f"{share:.0f}%",
+        f"≥ {t.online_share_min_pct:g}%",
+        f"Hội nghị trực tuyến {share:.0f}% tổng số (chỉ tiêu ≥ {t.online_share_min_pct:g}%).")
+    if previous is not None:
+        for code, now, before, cut, what in (
+                ("conferences_cut", total, previous.conferences_total, t.conferences_cut_pct, "Số hội nghị"),
+                ("documents_cut", figures.documents_issued, previous.documents_issued, t.documents_cut_pct,
+                 "Số văn bản hành chính")):
+            add(code, now * 100 <= before * (100 - _exact(cut)), f"{now} / {before}", f"giảm ≥ {cut:g}%",
+                f"{what} {now} so với {before} cùng kỳ năm trước (chỉ tiêu giảm ≥ {cut:g}%).")
+    for code, value, minimum, what in (
+            ("procedures_online", figures.procedures_online_pct, t.procedures_online_min_pct,
+             "Hồ sơ thủ tục hành chính xử lý trực tuyến"),
+            ("documents_digitised", figures.documents_digitised_pct, t.documents_digitised_min_pct,
+             "Văn bản được số hóa"),
+            ("electronic_sending", figures.electronic_sending_pct, t.electronic_sending_min_pct,
+             "Văn bản không mật gửi điện tử"),
+            ("staff_trained", figures.staff_trained_pct, t.staff_trained_min_pct, "Cán bộ được đào tạo kỹ năng số")):
+        add(code, _exact(value) >= _exact(minimum), _pct(value), f"≥ {minimum:g}%",
+            f"{what} {value:g}% (chỉ tiêu ≥ {minimum:g}%).")
+    lengths = (figures.longest_indoctrination_days, figures.longest_professional_days, figures.longest_important_days)
+    caps = (t.indoctrination_max_days, t.professional_max_days, t.important_max_days)
+    add("conference_length", all(_exact(v) <= _exact(c) for v, c in zip(lengths, caps, strict=True)),
+        " / ".join(f"{v:g}" for v in lengths), " / ".join(f"≤ {c:g}" for c in caps),
+        f"Thời gian hội nghị dài nhất: quán triệt {lengths[0]:g}, chuyên môn {lengths[1]:g}, quan trọng "
+        f"{lengths[2]:g} ngày (tối đa {caps[0]:g} / {caps[1]:g} / {caps[2]:g}).")
+    return checks
+
+
+def figures_of_row(row: dict[str, Any]) -> KpiFigures:
+    """The figures of a stored report row (read models keep one column per figure)."""
+    return KpiFigures(**{f.name: row[f.name] for f in fields(KpiFigures)})

@@ -9,6 +9,8 @@ from typing import Annotated
 
 import msgspec
 
+from domain.kpi import KpiTargets
+
 from domain.enums import FindingCategory
 from domain.errors import InvalidInput
 
@@ -79,6 +81,11 @@ class Kpi(Strict):
     indoctrination_max_days: Days
     professional_max_days: Days
     important_max_days: Days
+
+
+    @property
+    def targets(self) -> KpiTargets:
+        return KpiTargets(**{f: getattr(self, f) for f in KpiTargets.__dataclass_fields__})
 
 
 class Tasks(Strict):

@@ -24,6 +24,7 @@ TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS rm_tracking (view TEXT PRIMARY KEY, position BIGINT NOT NULL, "
     "error_position BIGINT, error TEXT)"
 )
+SHAPES_DDL = "CREATE TABLE IF NOT EXISTS rm_shapes (view TEXT PRIMARY KEY, shape TEXT NOT NULL)"
 
 
 class LogSource(Protocol):
@@ -65,13 +66,29 @@ class Projector:
         self.create_tables()
 
     def create_tables(self) -> None:
+        """Create what is missing; a view whose stored shape differs from the code's (new columns, new
+        meaning) is dropped and starts again from position 0, so the next catch-up rebuilds it."""
         with self.db.transaction() as cur:
             cur.execute(TRACKING_DDL)
+            cur.execute(SHAPES_DDL)
+            cur.execute("SELECT view, shape FROM rm_shapes")
+            stored = {r["view"]: r["shape"] for r in cur.fetchall()}
+            cur.execute("SELECT view, position FROM rm_tracking")
+            positions = {r["view"]: int(r["position"]) for r in cur.fetchall()}
             for view in self.views:
+                shape = view.shape()
+                built = positions.get(view.name, 0) > 0
+                if view.rebuildable and built and stored.get(view.name) != shape:
+                    log.warning("read model %s changed shape: rebuilding it from position 0", view.name)
+                    for table in view.table_names():
+                        cur.execute(f"DROP TABLE IF EXISTS {table}")
+                    cur.execute("DELETE FROM rm_tracking WHERE view = ?", (view.name,))
                 for statement in view.ddl():
                     cur.execute(statement)
                 cur.execute("INSERT INTO rm_tracking (view, position) VALUES (?, 0) ON CONFLICT (view) DO NOTHING",
                             (view.name,))
+                cur.execute("INSERT INTO rm_shapes (view, shape) VALUES (?, ?) ON CONFLICT (view) DO UPDATE "
+                            "SET shape = excluded.shape", (view.name, shape))
 
     def positions(self) -> dict[str, int]:
         rows = self.db.query("SELECT view, position FROM rm_tracking")

@@ -24,6 +24,7 @@ from domain.enums import (
     Severity,
     label,
 )
+from domain.kpi import evaluate_targets, figures_of_row
 from domain.legal import FORM_RANK, fmt_date
 from domain.periods import Period
 from projections.policy import Policy
@@ -327,33 +328,8 @@ def _kpi_lines(facts: Facts, period: Period, policy: Policy, unit: str, as_of_da
         return []
     ev = (evidence(report, "report_id"),)
     previous = facts.kpi.get((unit, period.previous_year().code))
-    checks: list[tuple[bool, str]] = []
-    total, online = report["conferences_total"], report["conferences_online"]
-    share = 100.0 * online / total if total else 100.0
-    checks.append((share >= k.online_share_min_pct,
-                   f"Hội nghị trực tuyến {share:.0f}% tổng số (chỉ tiêu ≥ {k.online_share_min_pct:g}%)."))
-    if previous is not None:
-        limit = previous["conferences_total"] * (1 - k.conferences_cut_pct / 100)
-        checks.append((total <= limit, f"Số hội nghị {total} so với {previous['conferences_total']} "
-                       f"cùng kỳ năm trước (chỉ tiêu giảm ≥ {k.conferences_cut_pct:g}%)."))
-        limit = previous["documents_issued"] * (1 - k.documents_cut_pct / 100)
-        checks.append((report["documents_issued"] <= limit,
-                       f"Số văn bản hành chính {report['documents_issued']} so với {previous['documents_issued']} "
-                       f"cùng kỳ năm trước (chỉ tiêu giảm ≥ {k.documents_cut_pct:g}%)."))
-    for column, minimum, what in (
-            ("procedures_online_pct", k.procedures_online_min_pct, "Hồ sơ thủ tục hành chính xử lý trực tuyến"),
-            ("documents_digitised_pct", k.documents_digitised_min_pct, "Văn bản được số hóa"),
-            ("electronic_sending_pct", k.electronic_sending_min_pct, "Văn bản không mật gửi điện tử"),
-            ("staff_trained_pct", k.staff_trained_min_pct, "Cán bộ được đào tạo kỹ năng số")):
-        checks.append((report[column] >= minimum, f"{what} {report[column]:g}% (chỉ tiêu ≥ {minimum:g}%)."))
-    caps_ok = (report["longest_indoctrination_days"] <= k.indoctrination_max_days
-               and report["longest_professional_days"] <= k.professional_max_days
-               and report["longest_important_days"] <= k.important_max_days)
-    checks.append((caps_ok, f"Thời gian hội nghị dài nhất: quán triệt {report['longest_indoctrination_days']:g}, "
-                   f"chuyên môn {report['longest_professional_days']:g}, quan trọng "
-                   f"{report['longest_important_days']:g} ngày (tối đa {k.indoctrination_max_days:g} / "
-                   f"{k.professional_max_days:g} / {k.important_max_days:g})."))
-    return [Line("G", k.missed_target, "Không đạt: " + text, ev) for ok, text in checks if not ok]
+    checks = evaluate_targets(figures_of_row(report), figures_of_row(previous) if previous else None, k.targets)
+    return [Line("G", k.missed_target, "Không đạt: " + c.text, ev) for c in checks if not c.met]
 
 
 def excellent_quota(cards: Iterable[Scorecard], period: Period) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -48,6 +49,9 @@ class View:
     tables: ClassVar[tuple[Table, ...]]
     log_tables: ClassVar[tuple[str, ...]] = ()
     rebuildable: ClassVar[bool] = True  # the hash chain is not: it must never be rebuilt from the log
+    # Bump when what the handlers write changes meaning; with the tables' DDL it makes the view's
+    # shape, and a store whose stored shape differs rebuilds that view (see Projector.create_tables).
+    revision: ClassVar[int] = 1
 
     def handlers(self) -> dict[type, Handler]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -63,6 +67,10 @@ class View:
 
     def table_names(self) -> tuple[str, ...]:
         return (*(t.name for t in self.tables), *self.log_tables)
+
+    def shape(self) -> str:
+        """What the view's rows look like and mean: a rebuild is due when this changes."""
+        return hashlib.sha256("\n".join([str(self.revision), *self.ddl()]).encode()).hexdigest()[:16]
 
 
 def put_new(batch: Batch, table: Table, e: Event, values: dict[str, Any], key: tuple[Any, ...] | None = None) -> None:
@@ -127,6 +135,7 @@ OFFICIALS = Table("rm_officials", ("official_id",), {
 
 class OrganisationView(View):
     name = "organisation"
+    revision = 2  # 2: `since` also moves with a category change (the row in force on a date)
     tables = (UNITS, HEAD_TERMS, OFFICIALS)
 
     def handlers(self) -> dict[type, Handler]:
@@ -346,7 +355,7 @@ class AccountabilityView(View):
 TASKS = Table("rm_tasks", ("task_id",), {
     "plan_ref": T, "row_no": T, "title": T, "lead_unit_id": T, "responsible_official_id": T,
     "responsibility": T, "coordinating_unit_ids": T, "expected_result": T, "assigned_on": T,
-    "due_on": T, "progress": I, "completed_on": T, "result": T, "note": T})
+    "due_on": T, "progress": I, "completed_on": T, "result": T, "note": T, "deadline_text": T})
 
 
 class TasksView(View):
@@ -363,7 +372,8 @@ class TasksView(View):
                 "responsibility": e.domain_event.responsibility,
                 "coordinating_unit_ids": [str(u) for u in e.domain_event.coordinating_unit_ids],
                 "expected_result": e.domain_event.expected_result,
-                "assigned_on": e.domain_event.assigned_on, "due_on": e.domain_event.due_on, "progress": 0}),
+                "assigned_on": e.domain_event.assigned_on, "due_on": e.domain_event.due_on, "progress": 0,
+                "deadline_text": e.domain_event.deadline_text}),
             A.ProgressReported: lambda b, e: change(b, TASKS, e, {"progress": e.domain_event.percent,
                                                                    "note": e.domain_event.note}),
             A.Completed: lambda b, e: change(b, TASKS, e, {"progress": 100, "completed_on": e.domain_event.on,

@@ -16,7 +16,7 @@ class TaskService(Service):
     def assign(self, actor: Actor, *, plan_ref: str, row_no: str, title: str, lead_unit_id: UUID,
                responsible_official_id: UUID | None, responsibility: str,
                coordinating_unit_ids: Iterable[UUID], expected_result: str, assigned_on: date,
-               due_on: date) -> Written:
+               due_on: date | None = None, deadline_text: str = "") -> Written:
         self.load(Unit, lead_unit_id, field="leadUnitId")
         coordinating = list(coordinating_unit_ids)
         for i, unit_id in enumerate(coordinating):
@@ -28,7 +28,7 @@ class TaskService(Service):
                                    responsible_official_id=responsible_official_id,
                                    responsibility=responsibility, coordinating_unit_ids=coordinating,
                                    expected_result=expected_result, assigned_on=assigned_on,
-                                   due_on=due_on, recorded_by=actor)
+                                   due_on=due_on, deadline_text=deadline_text, recorded_by=actor)
         return self.create(task, f"{task.plan_ref} mục {task.row_no}")
 
     def report_progress(self, actor: Actor, task_id: UUID, *, on: date, percent: int, note: str = "",

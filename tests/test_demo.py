@@ -152,10 +152,13 @@ def test_the_demo_writes_a_realistic_log_with_every_aggregate_and_case_state(
     assert {a.responsibility for a in decisions} == {"personal", "joint"}
     assert {r.kind for a in decisions for r in a.refs} == {"discipline_case", "finding"}
 
-    # Tasks of the plan's assignment table; KPI reports for 2025 and 2026-H1.
+    # All 18 rows of the plan's assignment table, with their deadlines as the plan words them;
+    # KPI reports for 2025 and 2026-H1.
     tasks = aggregates_of(store, "AssignedTask")
     assert {t.plan_ref for t in tasks} == {"83/KH-UBND"}
-    assert {t.row_no for t in tasks} == {"1", "3", "6", "11", "13", "15", "17"}
+    assert {t.row_no for t in tasks} == {str(n) for n in range(1, 19)}
+    quarter_three = [t for t in tasks if t.deadline_text == "Quý III/2026"]
+    assert quarter_three and {t.due_on for t in quarter_three} == {date(2026, 9, 30)}
     assert any(t.completed_on is not None and not t.is_late(LATEST_DATE) for t in tasks)
     assert any(t.completed_on is not None and t.is_late(LATEST_DATE) for t in tasks)
     assert any(t.completed_on is None and t.is_late(LATEST_DATE) for t in tasks)

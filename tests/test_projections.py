@@ -241,6 +241,23 @@ def test_rebuild_gives_the_same_rows_as_the_read_models_built_while_writing(data
         assert dump(tracker.db) == incremental
 
 
+def test_a_read_model_whose_shape_changed_is_rebuilt_when_the_projector_starts(database_url: str) -> None:
+    """A new column or a new meaning in one view (its DDL or `revision`) rebuilds that view only."""
+    with Tracker(database_url) as tracker:
+        seed_demo(tracker.services)
+        tracker.projector.catch_up()
+        before = dump(tracker.db)
+        with tracker.db.transaction() as cur:  # as a store built by an older release would look
+            cur.execute("ALTER TABLE rm_tasks DROP COLUMN deadline_text")
+            cur.execute("UPDATE rm_shapes SET shape = 'older' WHERE view = 'tasks'")
+        projector = Projector(tracker.db, StoreLog(tracker.store))
+        positions = projector.positions()
+        assert positions["tasks"] == 0 and all(p == tracker.store.position()
+                                               for name, p in positions.items() if name != "tasks")
+        projector.catch_up()
+        assert dump(tracker.db) == before
+
+
 # -- 2. an injected fault in one read model ----------------------------------------------------------
 
 def test_a_read_model_that_cannot_process_an_event_stops_there_and_resumes_once_fixed(

@@ -263,7 +263,10 @@ def test_kpi_cap_and_missing_report() -> None:
                                         staff_trained_pct=0, longest_indoctrination_days=2,
                                         longest_professional_days=2, longest_important_days=2),
                  ("u1", "2025-H1"): row(4, report_id="k0", unit_id="u1", period="2025-H1", conferences_total=10,
-                                        documents_issued=100)}
+                                        conferences_online=6, documents_issued=100, procedures_online_pct=95,
+                                        documents_digitised_pct=95, electronic_sending_pct=100,
+                                        staff_trained_pct=100, longest_indoctrination_days=0.5,
+                                        longest_professional_days=1, longest_important_days=1.5)}
     [card] = compute(facts, Period.parse("2026-H1"), load_policy(), 100, date(2026, 11, 22))
     assert [line.rule for line in card.lines].count("G") == 8
     assert sum(line.points for line in card.lines) == -20

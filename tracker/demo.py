@@ -50,6 +50,7 @@ from domain.legal import fmt_date
 from domain.organisation import Official, Unit
 from domain.tasks import AssignedTask
 from services import Services, Written
+from tracker import plan83
 
 # The latest business date in the demo; the script refuses to run on a clock before it.
 LATEST_DATE = date(2026, 11, 15)
@@ -67,7 +68,7 @@ DEMO_USERS = (("quantri.hung", "admin", "Lê Văn Hùng"), ("thanhtra.lan", "ins
               ("thanhtra.duc", "inspector", "Phạm Minh Đức"), ("noivu.minh", "home_affairs", "Nguyễn Văn Minh"),
               ("noivu.thao", "home_affairs", "Đỗ Phương Thảo"), ("kiemtoan.ha", "auditor", "Vũ Thu Hà"))
 
-PLAN_REF = "83/KH-UBND"
+PLAN_REF = plan83.PLAN_REF
 PLAN_ASSIGNED_ON = date(2026, 6, 10)
 
 
@@ -343,7 +344,7 @@ class DemoBuilder:
         return decision_id
 
     def task(self, *, row_no: str, title: str, lead: str, responsible: str | None,
-             coordinating: Sequence[str], expected_result: str, due_on: str,
+             coordinating: Sequence[str], expected_result: str, due_on: str | None = None,
              responsibility: str = "Chủ trì thực hiện; người đứng đầu chịu trách nhiệm trước Chủ tịch "
                                    "UBND thành phố về tiến độ và kết quả") -> UUID:
         lead_id = self.units[lead]
@@ -355,7 +356,8 @@ class DemoBuilder:
                             ADMIN, plan_ref=PLAN_REF, row_no=row_no, title=title, lead_unit_id=lead_id,
                             responsible_official_id=responsible_id, responsibility=responsibility,
                             coordinating_unit_ids=coordinating_ids, expected_result=expected_result,
-                            assigned_on=PLAN_ASSIGNED_ON, due_on=d(due_on)), id=task_id)
+                            assigned_on=PLAN_ASSIGNED_ON, due_on=d(due_on) if due_on else None,
+                            deadline_text=plan83.BY_ROW[row_no].deadline), id=task_id)
         return task_id
 
     def progress(self, task_id: UUID, on: str, percent: int, note: str) -> None:
@@ -497,6 +499,7 @@ def build(services: Services) -> Script:
     _accountability(b, cases)
     _tasks(b)
     _kpi_reports(b)
+    _plan_rows(b)
     return b.script
 
 
@@ -1028,6 +1031,41 @@ def _kpi_reports(b: DemoBuilder) -> None:
                  kpi(11, 7, 760, 93.0, 92.0, 99.0, 88.0, (0.5, 1.5, 1.0)),
                  reason="Bổ sung 2 hội nghị trực tuyến tổ chức qua hệ thống họp trực tuyến của thành phố nhưng "
                         "chưa được thống kê.")
+
+
+def _plan_rows(b: DemoBuilder) -> None:
+    """The other rows of the assignment table, so that all 18 are tracked: the task, product and deadline
+    as the plan words them (the due date follows from the wording), led by the units that took them on."""
+    def row(no: str, lead: str, responsible: str, coordinating: Sequence[str] = ()) -> UUID:
+        r = plan83.BY_ROW[no]
+        return b.task(row_no=no, title=r.title, lead=lead, responsible=responsible, coordinating=coordinating,
+                      expected_result=r.expected_result)
+
+    b.progress(row("2", "STC", "STC-0002", ["STP"]), "2026-10-15", 60,
+               "Đã rà soát 46 văn bản; đề nghị sửa đổi 7 văn bản.")
+    b.progress(row("2", "TTTP", "TTTP-0001", ["STP"]), "2026-10-20", 40, "Đang rà soát văn bản về thanh tra.")
+    b.complete(row("4", "SNV", "SNV-0001"), "2026-09-22",
+               "Chỉ thị số 12/CT-UBND ngày 22/9/2026 về tăng cường kỷ cương, chấn chỉnh lề lối làm việc.")
+    b.complete(row("5", "VPUBND", "VP-0001", ["STP"]), "2026-09-28",
+               "Quyết định số 1702/QĐ-UBND ngày 28/9/2026 ban hành Quy chế làm việc sửa đổi.")
+    b.progress(row("7", "SNV", "SNV-0001", ["VPUBND"]), "2026-10-10", 70, "9 tháng: 17 hội nghị, 71% trực tuyến.")
+    b.progress(row("7", "P-LONGBINH", "LB-0001", ["VPUBND"]), "2026-10-12", 50,
+               "9 tháng: 16 hội nghị, 50% trực tuyến.")
+    b.progress(row("8", "SKHCN", "KHCN-0001", ["STC", "VPUBND", "P-BIENHOA", "X-LONGTHANH"]), "2026-10-30", 40,
+               "Đã nâng cấp điểm cầu tại 38/95 xã, phường.")
+    b.complete(row("9", "STP", "STP-0001", ["SNV"]), "2026-09-18", "Quyết định số 96/QĐ-STP ngày 18/9/2026.")
+    b.complete(row("9", "TTCNTT", "CNTT-0001", ["SNV"]), "2026-09-29",
+               "Quy chế làm việc sửa đổi ngày 29/9/2026.")
+    b.complete(row("10", "SVHTTDL", "VHTTDL-0001", ["SNV", "STP"]), "2026-09-25",
+               "Báo cáo số 301/BC-SVHTTDL ngày 25/9/2026.")
+    b.complete(row("10", "X-LONGTHANH", "LT-0001", ["SNV", "STP"]), "2026-09-30",
+               "Báo cáo số 88/BC-UBND ngày 30/9/2026 của UBND xã.")
+    b.progress(row("12", "TTCNTT", "CNTT-0001", ["SKHCN"]), "2026-10-25", 80, "Dự thảo kế hoạch chuyển đổi số.")
+    b.progress(row("14", "TTTP", "TTTP-0001", ["VPUBND"]), "2026-10-25", 50, "Dự thảo biểu mẫu báo cáo.")
+    b.progress(row("16", "P-BIENHOA", "BH-0001", ["SNV"]), "2026-10-28", 30,
+               "Đang xây dựng tiêu chí đánh giá người đứng đầu các bộ phận.")
+    b.progress(row("18", "SVHTTDL", "VHTTDL-0001"), "2026-10-31", 75,
+               "Đã đăng 42 tin bài, 3 chuyên mục về Kết luận 226-KL/TW.")
 
 
 # -- entry point ------------------------------------------------------------------------------------

@@ -60,7 +60,8 @@ def task_out(row: dict[str, Any]) -> TaskOut:
                    coordinating_unit_ids=[UUID(u) for u in json.loads(row["coordinating_unit_ids"] or "[]")],
                    expected_result=row["expected_result"], assigned_on=date.fromisoformat(row["assigned_on"]),
                    due_on=date.fromisoformat(row["due_on"]), progress=int(row["progress"] or 0),
-                   completed_on=_d(row["completed_on"]), version=int(row["version"]))
+                   completed_on=_d(row["completed_on"]), version=int(row["version"]),
+                   deadline_text=row["deadline_text"] or "")
 
 
 class AccountabilityController(Controller):
@@ -117,7 +118,7 @@ class TaskController(Controller):
                              lead_unit_id=data.lead_unit_id, responsible_official_id=data.responsible_official_id,
                              responsibility=data.responsibility, coordinating_unit_ids=data.coordinating_unit_ids,
                              expected_result=data.expected_result, assigned_on=data.assigned_on,
-                             due_on=data.due_on),
+                             due_on=data.due_on, deadline_text=data.deadline_text),
                          lambda w: Created(id=w.id, version=w.version))
 
     @get("/", operation_id="listTasks", guards=[requires_role(*READERS)], sync_to_thread=True)
