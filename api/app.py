@@ -23,6 +23,7 @@ from api.controllers.auth import AuthController
 from api.controllers.discipline import DisciplineController
 from api.controllers.inspections import InspectionController
 from api.controllers.organisation import OfficialController, UnitController
+from api.controllers.reports import ReportController
 from api.controllers.scorecards import (
     AuditController,
     DeadlineController,
@@ -77,7 +78,7 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
     app = Litestar(
         route_handlers=[HealthController, AuthController, UnitController, OfficialController,
                         InspectionController, DisciplineController, AccountabilityController, TaskController,
-                        KpiController, ScorecardController, DeadlineController, AuditController,
+                        KpiController, ScorecardController, DeadlineController, ReportController, AuditController,
                         VerificationController, *WEB_HANDLERS],
         state=state,
         on_app_init=[auth.on_app_init],

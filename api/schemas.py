@@ -517,14 +517,15 @@ class ScorecardPage(Schema):
 
 
 class DeadlineOut(Schema):
-    kind: Literal["handling_deadline", "limitation_period", "recommendation", "task"]
+    kind: Literal["handling_deadline", "limitation_period", "recommendation", "task", "city_report", "kpi_report"]
     id: UUID
-    aggregate_id: UUID
+    aggregate_id: UUID | None  # none for the city's report, which is not an aggregate
     title: str
-    unit_id: UUID
+    unit_id: UUID | None
     official_id: UUID | None
     due_on: date
     days_left: int
+    period: str | None = None  # the reporting period, for city_report and kpi_report
 
 
 class LogEntry(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from domain.enums import (
     CaseState,
@@ -15,10 +16,14 @@ from domain.enums import (
     label,
     parse_enum,
 )
+from domain.base import natural_id
 from domain.errors import InvalidInput, NotFound
+from domain.kpi import UnitKpiReport
 from domain.periods import Period
+from domain.reporting import city_deadlines, reporting_periods, unit_report_due
 from projections.db import ReadDB
 from projections.policy import Policy, load_policy
+from projections.reports import CityReport, build_report
 from projections.runner import Projector, record_time
 from projections.scorecards import Scorecard, compute, excellent_quota, load_facts
 from projections.tables import visible
@@ -32,16 +37,22 @@ class AsOf:
     today: date
 
 
+DEADLINE_LABELS = {"handling_deadline": "Thời hạn xử lý", "limitation_period": "Thời hiệu",
+                   "recommendation": "Kiến nghị", "task": "Nhiệm vụ", "city_report": "Báo cáo của thành phố",
+                   "kpi_report": "Báo cáo chỉ tiêu của đơn vị"}
+
+
 @dataclass(frozen=True)
 class Deadline:
-    kind: str  # handling_deadline | limitation_period | recommendation | task
+    kind: str  # handling_deadline | limitation_period | recommendation | task | city_report | kpi_report
     id: str
-    aggregate_id: str
+    aggregate_id: str | None
     title: str
-    unit_id: str
+    unit_id: str | None
     official_id: str | None
     due_on: date
     days_left: int
+    period: str | None = None
 
 
 class ReadModel:
@@ -107,6 +118,12 @@ class ReadModel:
                            field="official_id", value=official_id)
         return cards
 
+    def city_report(self, period: str, at: AsOf) -> CityReport:
+        """The Conclusion 226 report for a period, as the read models stood at `at`."""
+        p = Period.parse(period)
+        return build_report(self.db, p, at.position, at.today, self.scorecards(p.code, at),
+                            self.chain_head(at.position))
+
     def ranking(self, period: str, at: AsOf) -> tuple[list[Scorecard], dict[str, Any]]:
         cards = self.scorecards(period, at)
         return cards, excellent_quota(cards, Period.parse(period))
@@ -147,7 +164,35 @@ class ReadModel:
             due = date.fromisoformat(t["due_on"])
             out.append(Deadline("task", t["task_id"], t["task_id"], t["title"], t["lead_unit_id"],
                                 t["responsible_official_id"], due, (due - at.today).days))
+        out += self._reporting_deadlines(at, horizon)
         out.sort(key=lambda x: (x.due_on, x.kind, x.id))
+        return out
+
+    def _reporting_deadlines(self, at: AsOf, horizon: date) -> list[Deadline]:
+        """The city's Conclusion 226 reports coming due, and the units whose KPI report for the period is
+        due (or at most a month late) and not in yet."""
+        out: list[Deadline] = []
+        units = None
+        for period in (*reporting_periods(at.today.year), *reporting_periods(at.today.year + 1)):
+            for d in city_deadlines(period):
+                if at.today <= d.due_on <= horizon:
+                    out.append(Deadline("city_report", str(natural_id("report", f"{period.code}/{d.code}")), None,
+                                        f"Báo cáo Kết luận 226 kỳ {period.code} gửi {d.recipient}", None, None,
+                                        d.due_on, (d.due_on - at.today).days, period.code))
+            due = unit_report_due(period)
+            if not at.today - timedelta(days=31) <= due <= horizon:
+                continue
+            if units is None:
+                units = self.db.query(f"SELECT unit_id, name FROM rm_units WHERE {visible()} ORDER BY code",
+                                      (at.position, at.position))
+            sent = {r["unit_id"] for r in self.db.query(f"SELECT unit_id FROM rm_kpi WHERE {visible()} AND period = ?",
+                                                        (at.position, at.position, period.code))}
+            for u in units:
+                if u["unit_id"] not in sent:
+                    report_id = str(UnitKpiReport.id_for(UUID(u["unit_id"]), period.code))
+                    out.append(Deadline("kpi_report", report_id, report_id,
+                                        f"{u['name']} chưa gửi báo cáo chỉ tiêu Kết luận 226 kỳ {period.code}",
+                                        u["unit_id"], None, due, (due - at.today).days, period.code))
         return out
 
 

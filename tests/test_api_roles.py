@@ -97,6 +97,8 @@ ACCESS: dict[str, tuple[str, ...]] = {
     "listScorecards": ANALYSTS,
     "getScorecard": ANALYSTS,
     "listDeadlines": EVERYONE,
+    # the city's Conclusion 226 report
+    "getConclusion226Report": ANALYSTS,
     # audit
     "listEvents": AUDITORS,
     "getStream": AUDITORS,

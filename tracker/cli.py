@@ -374,11 +374,10 @@ def scorecards(period: Annotated[str, typer.Option(help="Kỳ: 2026, 2026-H1 ho�
 def deadlines(within_days: Annotated[int, typer.Option(help="Trong vòng số ngày tới.")] = 30,
               database_url: DatabaseOption = None) -> None:
     """Vụ việc sắp đến hạn xử lý hoặc thời hiệu; kiến nghị và nhiệm vụ quá hạn."""
+    from projections.queries import DEADLINE_LABELS as kinds
     from projections.queries import ReadModel
     from tracker.bootstrap import Tracker
 
-    kinds = {"handling_deadline": "Thời hạn xử lý", "limitation_period": "Thời hiệu",
-             "recommendation": "Kiến nghị", "task": "Nhiệm vụ"}
     with Tracker(database_url) as tracker:
         tracker.projector.catch_up()
         reads = ReadModel(tracker.db, tracker.projector)
@@ -387,6 +386,42 @@ def deadlines(within_days: Annotated[int, typer.Option(help="Trong vòng số ng
         for item in reads.deadlines(within_days, at):
             table.add_row(kinds[item.kind], f"{item.due_on:%d/%m/%Y}", str(item.days_left), item.title[:70])
         console.print(table)
+
+
+@app.command("report")
+@fails_in_vietnamese
+def report(period: Annotated[str, typer.Option(help="Kỳ: 2026-H1 (6 tháng) hoặc 2026 (năm).")],
+           fmt: Annotated[str, typer.Option("--format", help="json | xlsx | docx")] = "json",
+           output: Annotated[str | None, typer.Option("--output", "-o", help="Tệp đích (mặc định: tên theo kỳ; "
+                                                                              "json: stdout).")] = None,
+           as_of_position: Annotated[int | None, typer.Option(help="Như tại vị trí nhật ký này.")] = None,
+           database_url: DatabaseOption = None) -> None:
+    """Báo cáo kết quả thực hiện Kết luận 226-KL/TW của kỳ (JSON, Excel hoặc Word)."""
+    import json
+
+    from domain.errors import InvalidInput
+    from domain.periods import Period
+    from projections.queries import ReadModel
+    from tracker.bootstrap import Tracker
+    from tracker.report_files import filename, report_docx, report_json, report_xlsx
+
+    if fmt not in ("json", "xlsx", "docx"):
+        raise InvalidInput(f"Định dạng '{fmt}' không hợp lệ; chọn json, xlsx hoặc docx.", field="format", value=fmt)
+    code = Period.parse(period).code
+    with Tracker(database_url) as tracker:
+        tracker.projector.catch_up()
+        reads = ReadModel(tracker.db, tracker.projector)
+        built = reads.city_report(code, reads.as_of(position=as_of_position))
+    if fmt == "json" and output is None:
+        sys.stdout.write(json.dumps(report_json(built), ensure_ascii=False, indent=2) + "\n")
+        return
+    body = json.dumps(report_json(built), ensure_ascii=False, indent=2).encode() if fmt == "json" else \
+        report_xlsx(built) if fmt == "xlsx" else report_docx(built)
+    path = output or filename(built, fmt)
+    with open(path, "wb") as out:
+        out.write(body)
+    err.print(f"Đã ghi {path}: {built.title} (vị trí nhật ký {built.position}, mã băm chuỗi {built.chain_head}; "
+              + "; ".join(d.text for d in built.deadlines) + ").")
 
 
 @app.command("verify")

@@ -105,9 +105,13 @@ class DeadlineController(Controller):
     def list(self, state: State, within_days: Annotated[int, QueryParameter(name="withinDays")] = 30) -> list[DeadlineOut]:
         """Vụ việc gần hết thời hạn xử lý hoặc thời hiệu; kiến nghị và nhiệm vụ quá hạn hoặc sắp đến hạn."""
         at = state.reads.as_of()
-        return [DeadlineOut(kind=d.kind, id=UUID(d.id), aggregate_id=UUID(d.aggregate_id), title=d.title,
-                            unit_id=UUID(d.unit_id), official_id=UUID(d.official_id) if d.official_id else None,
-                            due_on=d.due_on, days_left=d.days_left) for d in state.reads.deadlines(within_days, at)]
+        return [DeadlineOut(kind=d.kind, id=UUID(d.id), aggregate_id=_uuid(d.aggregate_id), title=d.title,
+                            unit_id=_uuid(d.unit_id), official_id=_uuid(d.official_id), due_on=d.due_on,
+                            days_left=d.days_left, period=d.period) for d in state.reads.deadlines(within_days, at)]
+
+
+def _uuid(value: str | None) -> UUID | None:
+    return UUID(value) if value else None
 
 
 def log_entry(row: dict[str, Any], payload: dict[str, Any] | None = None) -> LogEntry:

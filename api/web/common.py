@@ -61,6 +61,7 @@ MENU = (
     ("/trach-nhiem", "Quyết định trách nhiệm", ("home_affairs", "admin")),
     ("/xep-hang", "Xếp hạng người đứng đầu", ANALYSTS),
     ("/bieu-do", "Biểu đồ", ANALYSTS),
+    ("/bao-cao", "Báo cáo Kết luận 226", ANALYSTS),
     ("/nhat-ky", "Nhật ký sự kiện", AUDITORS),
     ("/xac-minh", "Xác minh và xuất", AUDITORS),
 )

@@ -12,6 +12,7 @@ from litestar.params import Body, QueryParameter
 from litestar.response import Redirect, Template
 
 from api.web.common import SESSION_COOKIE, WebPages, page, session_user, signed_in, to_login
+from projections.queries import DEADLINE_LABELS
 from tracker.demo import DEMO_PASSWORD, DEMO_USERS
 
 
@@ -67,7 +68,7 @@ class SessionPages(WebPages):
         at = state.reads.as_of()
         deadlines = state.reads.deadlines(30, at)
         return page(request, "home.html", user, deadlines=deadlines[:15], deadline_count=len(deadlines),
-                    position=at.position, today=at.today)
+                    position=at.position, today=at.today, deadline_labels=DEADLINE_LABELS)
 
 
 def demo_users(state: State) -> list[tuple[str, str, str, str]]:
