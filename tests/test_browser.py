@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 from datetime import date
 from typing import Any
 
@@ -200,6 +201,18 @@ def test_home_affairs_journey(page: Any, server: str, backend: str) -> None:
     expect(page.locator(".flash")).to_contain_text("Đã ghi nhận quyết định")
     expect(page.locator("#ds-quyet-dinh tbody tr")).to_have_count(before + 1)
     shot(page, "08-trach-nhiem", backend)
+    # the Conclusion 226 report for the first half of 2026, read on the page and downloaded
+    page.get_by_role("link", name="Báo cáo Kết luận 226").click()
+    page.get_by_label("Kỳ báo cáo").fill("2026-H1")
+    page.get_by_role("button", name="Xem báo cáo").click()
+    expect(page.locator("#thong-tin")).to_contain_text("6 tháng đầu năm 2026")
+    expect(page.get_by_text("trước ngày 10/06/2026", exact=False).first).to_be_visible()
+    shot(page, "17-bao-cao", backend)
+    for link, name in (("#tai-xlsx", "bao-cao-ket-luan-226-2026-H1.xlsx"), ("#tai-docx", "bao-cao-ket-luan-226-2026-H1.docx")):
+        with page.expect_download() as download:
+            page.locator(link).click()
+        assert download.value.suggested_filename == name
+        assert Path(download.value.path()).stat().st_size > 5000
 
 
 def test_a_rule_refusal_is_shown_beside_its_field_and_keeps_what_was_typed(page: Any, server: str,
