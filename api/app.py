@@ -36,6 +36,7 @@ from api.web import TEMPLATES, WEB_HANDLERS, register_filters
 from api.problems import EXCEPTION_HANDLERS
 from api.security import jwt_auth
 from api.users import Users
+from api.writes import ReadYourWrites
 from projections.queries import Lists, ReadModel
 from tracker.bootstrap import Tracker
 
@@ -74,6 +75,7 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         "idempotency": IdempotencyStore(tracker.db),
         "jwt_auth": auth,
         "demo": demo,
+        "read_your_writes": ReadYourWrites(tracker.projector),
     })
     app = Litestar(
         route_handlers=[HealthController, AuthController, UnitController, OfficialController,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,6 +18,38 @@ log = logging.getLogger("tracker.api")
 R = TypeVar("R")
 
 
+class ReadYourWrites:
+    """Brings the read models up to a write's log position before its answer goes out.
+
+    Concurrent writes of a process share the work: one thread catches up at a time, and a write whose
+    position the last catch-up already covered answers at once. Under load one catch-up serves many
+    writes (the projections then write in batches), instead of every request running its own.
+    """
+
+    def __init__(self, projector: Any) -> None:
+        self.projector = projector
+        self.reached = 0
+        self._gate = threading.Lock()
+
+    def upto(self, position: int) -> None:
+        if 0 < position <= self.reached:
+            return
+        with self._gate:
+            if 0 < position <= self.reached:
+                return
+            target = self.projector.source.position()
+            self.projector.catch_up(until=target)
+            self.reached = max(self.reached, target)
+
+
+def caught_up(state: Any, written: Written) -> None:
+    """Read-your-writes for one write; a failure leaves the write safe in the log (the worker retries)."""
+    try:
+        state.read_your_writes.upto(written.position)
+    except Exception:
+        log.exception("read models did not catch up after a write")
+
+
 def run_write(request: Request[Any, Any, Any], data: Any, response_type: type[R],
               command: Callable[[Actor, int | None], Written], answer: Callable[[Written], R]) -> R:
     """Run a command once per Idempotency-Key, then bring the read models up to its position."""
@@ -27,10 +60,7 @@ def run_write(request: Request[Any, Any, Any], data: Any, response_type: type[R]
 
     def execute() -> R:
         written = command(actor(request), version)
-        try:
-            state.tracker.projector.catch_up()
-        except Exception:  # the write is safe in the log; the worker will retry the projection
-            log.exception("read models did not catch up after a write")
+        caught_up(state, written)
         return answer(written)
 
     return state.idempotency.run(user.username, request.headers.get("idempotency-key"), request.method,

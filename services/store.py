@@ -24,6 +24,7 @@ from domain.kpi import UnitKpiReport
 from domain.organisation import Official, Unit
 from domain.tasks import AssignedTask
 from domain.errors import InvalidInput
+from services.group_commit import GroupCommitRecorder
 from services.serialisation import MsgspecMapper, MsgspecTranscoder
 
 DEFAULT_SQLITE_PATH = Path("var") / "tracker.db"
@@ -88,6 +89,8 @@ def config_from_url(database_url: str | None, *, schema: str | None = None) -> S
             "POSTGRES_MAX_OVERFLOW": "8",
             "POSTGRES_LOCK_TIMEOUT": "10",
             "POSTGRES_CONNECT_TIMEOUT": "10",
+            # concurrent saves of a process share one transaction (services/group_commit.py)
+            "APPLICATION_RECORDER_TOPIC": get_topic(GroupCommitRecorder),
         }
         if schema:
             env["POSTGRES_SCHEMA"] = schema

@@ -7,7 +7,6 @@ the API and put a refused command's Vietnamese message beside the field it names
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
@@ -21,6 +20,7 @@ from litestar.response import Redirect, Template
 
 from api.problems import _camel
 from api.users import ROLE_LABELS, User
+from api.writes import caught_up
 from domain.actor import Actor
 from domain.enums import (
     CaseState,
@@ -40,8 +40,6 @@ from domain.enums import (
 )
 from domain.errors import Conflict, InvalidInput, NotFound, TrackerError
 from services import Written
-
-log = logging.getLogger("tracker.web")
 
 SESSION_COOKIE = "stn_session"
 FLASH_COOKIE = "stn_flash"
@@ -231,12 +229,8 @@ def write(request: Request[Any, Any, Any], user: User, form: Form,
     except TrackerError as exc:
         form.refuse(exc)
         return None
-    if written is None:
-        return None
-    try:
-        request.app.state.tracker.projector.catch_up()
-    except Exception:  # the write is safe in the log; the worker will retry the projection
-        log.exception("read models did not catch up after a web write")
+    if written is not None:
+        caught_up(request.app.state, written)
     return written
 
 
