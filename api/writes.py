@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import random
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -12,6 +14,7 @@ from litestar import Request
 from api.deps import actor, expected_version
 from api.users import User
 from domain.actor import Actor
+from domain.errors import Conflict
 from services import Written
 
 log = logging.getLogger("tracker.api")
@@ -50,6 +53,23 @@ def caught_up(state: Any, written: Written) -> None:
         log.exception("read models did not catch up after a write")
 
 
+RACE_ATTEMPTS = 10
+
+
+def without_races(run: Callable[[], Written], expected_version: int | None) -> Written:
+    """A command that names no version (no If-Match) and loses a race to another writer of the same
+    aggregate runs again on the new state: two inspectors recording findings on one inspection at once
+    both succeed. With a version named, the race is the caller's to see (409)."""
+    for attempt in range(1, RACE_ATTEMPTS + 1):
+        try:
+            return run()
+        except Conflict as e:
+            if expected_version is not None or e.rule != "concurrent_update" or attempt == RACE_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0, 0.002 * attempt))  # step out of the other writers' way
+    raise AssertionError("unreachable")
+
+
 def run_write(request: Request[Any, Any, Any], data: Any, response_type: type[R],
               command: Callable[[Actor, int | None], Written], answer: Callable[[Written], R]) -> R:
     """Run a command once per Idempotency-Key, then bring the read models up to its position."""
@@ -59,7 +79,7 @@ def run_write(request: Request[Any, Any, Any], data: Any, response_type: type[R]
     version = expected_version(request)
 
     def execute() -> R:
-        written = command(actor(request), version)
+        written = without_races(lambda: command(actor(request), version), version)
         caught_up(state, written)
         return answer(written)
 

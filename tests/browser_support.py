@@ -18,6 +18,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,8 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _store_url(backend: str, request: pytest.FixtureRequest, tmp: Path) -> str:
+def store_url(backend: str, request: pytest.FixtureRequest, tmp: Path) -> str:
+    """A new empty store: a SQLite file in `tmp`, or a new schema in the session's PostgreSQL database."""
     if backend == "sqlite":
         return f"sqlite:///{tmp / 'tracker.db'}"
     base = request.getfixturevalue("postgres_database")
@@ -92,15 +94,20 @@ def seed(url: str) -> None:
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo served by a real `tracker serve` process; yields its base URL."""
-    backend = request.param
-    url = _store_url(backend, request, tmp_path_factory.mktemp("browser"))
+    url = store_url(request.param, request, tmp_path_factory.mktemp("browser"))
     seed(url)
-    port = _free_port()
+    with serving(url, tmp_path_factory.mktemp("server") / "server.log") as (base, _):
+        yield base
+
+
+@contextmanager
+def serving(url: str, log: Path, port: int | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`tracker serve --demo` on the store in a child process, until the block ends (or it is killed)."""
+    port = port or _free_port()
     env = {**os.environ, "TRACKER_DATABASE_URL": url, "TRACKER_SECRET_KEY": "browser-test-secret-0123456789abcdef",
            "TRACKER_DEMO": "1"}
     tracker_cli = Path(sys.executable).parent / "tracker"
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with open(log, "wb") as out:
+    with open(log, "ab") as out:
         process = subprocess.Popen([str(tracker_cli), "serve", "--host", "127.0.0.1", "--port", str(port)],
                                    env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
@@ -115,13 +122,14 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start:\n{log.read_text(errors='replace')}")
             time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture
