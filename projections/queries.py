@@ -107,8 +107,20 @@ class ReadModel:
                    official_id: str | None = None, policy: Policy | None = None) -> list[Scorecard]:
         p = Period.parse(period)
         policy = policy or load_policy()
+        if official_id is not None and unit_id is None:
+            # one head: only the units they headed in the period are read, not the whole city
+            cards = [card for unit in self._units_headed(official_id, p, at)
+                     for card in self.scorecards(period, at, unit_id=unit, official_id=official_id, policy=policy)]
+            return sorted(cards, key=lambda c: (-c.score, c.unit_name, c.official_name))
         facts = load_facts(self.db, p, at.position, unit_id=unit_id)
         return compute(facts, p, policy, at.position, at.today, official_id=official_id)
+
+    def _units_headed(self, official_id: str, period: Period, at: AsOf) -> list[str]:
+        rows = self.db.query(f"SELECT DISTINCT unit_id FROM rm_head_terms WHERE official_id = ? AND {visible()} "
+                             "AND since <= ? AND (until IS NULL OR until >= ?) ORDER BY unit_id",
+                             (official_id, at.position, at.position, period.end.isoformat(),
+                              period.start.isoformat()))
+        return [r["unit_id"] for r in rows]
 
     def scorecard(self, official_id: str, period: str, at: AsOf) -> list[Scorecard]:
         """The head's scorecards for the period (one per unit headed)."""

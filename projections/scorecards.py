@@ -98,10 +98,13 @@ def load_facts(db: Any, period: Period, at: int, unit_id: str | None = None) -> 
         f"WHERE {visible('t')} AND t.since <= ? AND (t.until IS NULL OR t.until >= ?)"
         + only.format(col="t.unit_id") + " ORDER BY t.unit_id, t.since",
         (*pos, *pos, *pos, end, start, *unit_args))
-    heads = {t["official_id"] for t in facts.terms}
-    facts.cases = [c for c in db.query(
-        f"SELECT * FROM rm_cases WHERE {visible()} AND (closed_on IS NULL OR closed_on >= ?)",
-        (*pos, start)) if (unit_id is None or c["unit_id"] == unit_id or c["official_id"] in heads)]
+    heads = sorted({t["official_id"] for t in facts.terms})
+    cases_sql = f"SELECT * FROM rm_cases WHERE {visible()} AND (closed_on IS NULL OR closed_on >= ?)"
+    cases_args: tuple[Any, ...] = (*pos, start)
+    if unit_id:  # the unit's cases, and the heads' own wherever they were decided
+        cases_sql += f" AND (unit_id = ? OR official_id IN ({', '.join('?' for _ in heads) or 'NULL'}))"
+        cases_args += (unit_id, *heads)
+    facts.cases = db.query(cases_sql, cases_args)
     facts.inspections = {r["inspection_id"]: r for r in db.query(
         f"SELECT * FROM rm_inspections WHERE {visible()} AND concluded_on IS NOT NULL"
         + only.format(col="target_unit_id"), (*pos, *unit_args))}

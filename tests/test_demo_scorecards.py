@@ -74,3 +74,12 @@ def test_the_city_ranking_flags_too_many_excellent(city) -> None:
     assert len(cards) == 16  # 15 units, one of them with two heads in the half-year
     assert [c.score for c in cards] == sorted((c.score for c in cards), reverse=True)
     assert quota["exceeded"] is True and quota["excellent"] > 0.2 * quota["good"]
+
+
+def test_one_heads_scorecard_is_the_same_as_in_the_citys_ranking(city) -> None:
+    """A head's own scorecard reads only the units they headed; it must match the city-wide computation."""
+    reads, at = city
+    for period in ("2025", "2026-H1", "2026"):
+        ranking = reads.scorecards(period, at)
+        for official_id in {c.official_id for c in ranking}:
+            assert reads.scorecard(official_id, period, at) == [c for c in ranking if c.official_id == official_id]
