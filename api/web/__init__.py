@@ -10,6 +10,7 @@ from api.web.audit import EventPages, LogPages, VerifyPages
 from api.web.common import register_filters
 from api.web.discipline import CasePages
 from api.web.heads import ChartPages, DecisionPages, RankingPages
+from api.web.plans import KpiPages, TaskPages
 from api.web.reports import ReportPages
 from api.web.inspections import InspectionPages, OfficialSearch
 from api.web.session import SessionPages
@@ -18,7 +19,7 @@ TEMPLATES = Path(__file__).parent.parent / "templates"
 STATIC = Path(__file__).parent.parent / "static"
 
 WEB_HANDLERS = [SessionPages, LogPages, EventPages, VerifyPages, CasePages, RankingPages, ChartPages, DecisionPages,
-                ReportPages,
+                ReportPages, TaskPages, KpiPages,
                 InspectionPages, OfficialSearch,
                 create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False,
                                            opt={"exclude_from_auth": True})]

@@ -59,6 +59,8 @@ MENU = (
     ("/trach-nhiem", "Quyết định trách nhiệm", ("home_affairs", "admin")),
     ("/xep-hang", "Xếp hạng người đứng đầu", ANALYSTS),
     ("/bieu-do", "Biểu đồ", ANALYSTS),
+    ("/nhiem-vu", "Nhiệm vụ", ANALYSTS),
+    ("/chi-tieu", "Chỉ tiêu 226", ANALYSTS),
     ("/bao-cao", "Báo cáo Kết luận 226", ANALYSTS),
     ("/nhat-ky", "Nhật ký sự kiện", AUDITORS),
     ("/xac-minh", "Xác minh và xuất", AUDITORS),
