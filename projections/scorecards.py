@@ -158,6 +158,7 @@ def compute(facts: Facts, period: Period, policy: Policy, at: int, as_of_date: d
         if official_id is None or term["official_id"] == official_id:
             by_head[(term["official_id"], term["unit_id"])].append(term)
     cases_with_finding = {(c["finding_id"], c["official_id"]) for c in facts.cases if c["finding_id"]}
+    units = _by_unit(facts, {head for head, _ in by_head})
     cards = []
     for (head, unit), terms in by_head.items():
         window_from = max(period.start, min(d(t["since"]) for t in terms))
@@ -165,10 +166,35 @@ def compute(facts: Facts, period: Period, policy: Policy, at: int, as_of_date: d
         window_to = min(period.end, max(ends))
         if window_from > window_to:
             continue
-        cards.append(_scorecard(facts, period, policy, at, as_of_date, terms[0], head, unit,
+        cards.append(_scorecard(units(unit, head), period, policy, at, as_of_date, terms[0], head, unit,
                                 window_from, window_to, cases_with_finding))
     cards.sort(key=lambda c: (-c.score, c.unit_name, c.official_name))
     return cards
+
+
+def _by_unit(facts: Facts, heads: set[str]) -> Any:
+    """The facts that can touch one unit's scorecard, grouped once: each scorecard then reads only its
+    unit's rows (and its head's own cases), so a city's ranking costs the facts once, not once a head."""
+    grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    own_cases: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in facts.cases:
+        grouped[c["unit_id"]]["cases"].append(c)
+        if c["official_id"] in heads:
+            own_cases[c["official_id"]].append(c)
+    for name, column in (("findings", "target_unit_id"), ("decisions", "unit_id"),
+                         ("recommendations", "responsible_unit_id"), ("tasks", "lead_unit_id")):
+        for row in getattr(facts, name):
+            grouped[row[column]][name].append(row)
+
+    def of(unit: str, head: str) -> Facts:
+        rows = grouped.get(unit, {})
+        cases = rows.get("cases", [])
+        elsewhere = [c for c in own_cases.get(head, []) if c["unit_id"] != unit]
+        return Facts(terms=facts.terms, cases=cases + elsewhere, findings=rows.get("findings", []),
+                     inspections=facts.inspections, decisions=rows.get("decisions", []),
+                     recommendations=rows.get("recommendations", []), tasks=rows.get("tasks", []), kpi=facts.kpi)
+
+    return of
 
 
 def _scorecard(facts: Facts, period: Period, policy: Policy, at: int, as_of_date: date,
