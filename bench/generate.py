@@ -336,7 +336,13 @@ class StoreGenerator:
             code, name = DEPARTMENTS[i] if i < len(DEPARTMENTS) else (f"BQL{i}", f"Ban Quản lý dự án số {i}")
             specs.append((code, name, UnitKind.DEPARTMENT))
         places = [f"{a} {b}" for a in PLACE_FIRST for b in PLACE_SECOND if a != b]
-        for i, place in enumerate(rng.sample(places, n_commune)):
+        if n_commune <= len(places):
+            chosen = rng.sample(places, n_commune)
+        else:  # more communes than names (the 1M store's 1,000 units): numbered namesakes, "An Bình 2"
+            chosen = rng.sample(places, len(places))
+            chosen += [f"{place} {k}" for k in range(2, n_commune // len(places) + 2) for place in chosen[:len(places)]]
+            chosen = chosen[:n_commune]
+        for i, place in enumerate(chosen):
             ward = i % 3 == 0
             code = ("P-" if ward else "X-") + f"{i + 1:02d}"
             specs.append((code, ("Phường " if ward else "Xã ") + place, UnitKind.COMMUNE))
