@@ -38,23 +38,27 @@ class Schema(msgspec.Struct, kw_only=True, frozen=True, rename="camel"):
 class Created(Schema):
     id: UUID
     version: int
+    position: int | None = None  # the log position of the write (read models at it or later show it)
 
 
 class Versioned(Schema):
     id: UUID
     version: int
+    position: int | None = None  # the log position of the write (read models at it or later show it)
 
 
 class FindingCreated(Schema):
     id: UUID
     finding_id: UUID
     version: int
+    position: int | None = None  # the log position of the write (read models at it or later show it)
 
 
 class Concluded(Schema):
     id: UUID
     recommendation_ids: list[UUID]
     version: int
+    position: int | None = None  # the log position of the write (read models at it or later show it)
 
 
 class Health(Schema):

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import msgspec
 from litestar import Request
 
 from api.deps import actor, expected_version
@@ -81,7 +82,10 @@ def run_write(request: Request[Any, Any, Any], data: Any, response_type: type[R]
     def execute() -> R:
         written = without_races(lambda: command(actor(request), version), version)
         caught_up(state, written)
-        return answer(written)
+        result = answer(written)
+        if getattr(result, "position", 0) is None and written.position:
+            result = msgspec.structs.replace(result, position=written.position)  # type: ignore[type-var]
+        return result
 
     return state.idempotency.run(user.username, request.headers.get("idempotency-key"), request.method,
                                  request.url.path, data, response_type, execute)

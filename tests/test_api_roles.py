@@ -605,3 +605,11 @@ def test_every_write_records_the_logged_in_user(client: TestClient[Any]) -> None
         assert {(e["actorId"], e["actorRole"]) for e in log} == {(USERS[role], role)}, log
         assert log[-1]["aggregateId"] == response.json()["id"]
     assert position(client) == before + len(writes)
+
+
+def test_a_writes_answer_names_its_log_position(client: TestClient[Any]) -> None:
+    """A client that reads its own write elsewhere (a replica, another process) waits for this position."""
+    answer = client.post("/api/v1/units", json={"code": "VI-TRI", "name": "Đơn vị thử", "kind": "commune"},
+                         headers=headers_for(client, "admin"))
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["position"] == position(client)
