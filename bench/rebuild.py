@@ -3,16 +3,20 @@
     .venv/bin/python -m bench.rebuild                       # both backends, demo + 100k events
     .venv/bin/python bench/rebuild.py --backends sqlite --events 20000
     .venv/bin/python -m bench.rebuild --profile 30          # and cProfile one more rebuild per store
+    .venv/bin/python -m bench.rebuild --url sqlite:///var/bench/gen100000.db --repeat 5  # an existing store
 
 For each backend and store: a new store is made (SQLite: a file in a temporary directory;
 PostgreSQL: a new database on the server of `--pg-url`, dropped at the end unless `--keep`), then
-seeded (the demo script, or `bench.generate` with `--events`). The measurements run in a fresh
-child process, so its peak RSS belongs to them and not to the seeding:
+seeded (the demo script, or `bench.generate` with `--events`); or `--url` names existing stores.
+The measurements run in a fresh child process, so its peak RSS belongs to them and not to the
+seeding:
 
 * the raw ordered read of the notification log (`recorder.select_notifications`, pages of
-  `--page`), without and with decoding (`mapper.to_domain_event`): the ceiling for a rebuild;
-* `projector.rebuild()` (drop, create, catch up from position 0), `--repeat` times, with the time
-  spent reading and decoding versus writing each view, and peak RSS before and after;
+  `--page`), and the decoded read a rebuild does (`StoreLog.read` without the stored records):
+  the ceiling for a rebuild;
+* `projector.rebuild()` (drop, create, catch up from position 0, build the indexes), `--repeat`
+  times (the median counts), with the time spent reading and decoding, computing and writing each
+  view, the process's and (PostgreSQL on this machine) the server's CPU time, and the RSS;
 * a check that the log index (`rm_log`) has one row per event.
 """
 
@@ -26,9 +30,11 @@ import os
 import pstats
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -42,7 +48,7 @@ if __package__ in (None, ""):  # `python bench/rebuild.py` from the repository r
     sys.path.insert(0, str(ROOT))
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PAGE = 1000
+PAGE = 10_000  # events per read of the log, as a rebuild reads it (projections.runner.REBUILD_BATCH)
 
 
 # -- measurements (in the child process) -------------------------------------------------------------
@@ -73,21 +79,29 @@ def peak_rss_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
-def read_log(app: Any, page: int, decode: bool) -> tuple[int, float]:
-    """Read the whole notification log in order, in pages; return (events, seconds)."""
-    recorder, mapper = app.recorder, app.mapper
+def read_log(tracker: Any, page: int, decode: bool) -> tuple[int, float]:
+    """Read the whole notification log in order, in pages; return (events, seconds).
+
+    Raw: the recorder's `select_notifications`. Decoded: `StoreLog.read` without the stored records,
+    which is what a rebuild reads (the chain is not rebuilt), so it is the ceiling of a rebuild.
+    `measure` runs both with the process settings of a rebuild (`_bulk_process`): with the garbage
+    collector's defaults, pages of 10,000 decoded events read at half the speed.
+    """
+    recorder = tracker.store.app.recorder
     started = time.perf_counter()
-    start, count = 1, 0
+    after, count = 0, 0
     while True:
-        notifications = recorder.select_notifications(start=start, limit=page)
-        if not notifications:
-            break
         if decode:
-            for n in notifications:
-                mapper.to_domain_event(n)
-        count += len(notifications)
-        start = notifications[-1].id + 1
-        if len(notifications) < page:
+            batch = tracker.log.read(after, page, records=False)
+            last = batch[-1][0] if batch else 0
+        else:
+            batch = recorder.select_notifications(start=after + 1, limit=page)
+            last = batch[-1].id if batch else 0
+        if not batch:
+            break
+        count += len(batch)
+        after = last
+        if len(batch) < page:
             break
     return count, time.perf_counter() - started
 
@@ -100,6 +114,7 @@ class Measurement:
     read_decode_s: float = 0.0
     rebuild_s: list[float] = field(default_factory=list)
     rebuild_cpu_s: list[float] = field(default_factory=list)  # this process's CPU (not the server's)
+    server_cpu_s: list[float] = field(default_factory=list)  # PostgreSQL backends of the database, if local
     load: list[float] = field(default_factory=list)  # 1-minute load average after each rebuild
     rebuild_events: int = 0
     rm_log_rows: int = 0
@@ -111,30 +126,78 @@ class Measurement:
     profile: str = ""
 
     @property
-    def best_rebuild_s(self) -> float:
-        return min(self.rebuild_s) if self.rebuild_s else 0.0
+    def median_rebuild_s(self) -> float:
+        return statistics.median(self.rebuild_s) if self.rebuild_s else 0.0
 
 
 def instrument(projector: Any, breakdown: dict[str, float]) -> None:
-    """Time the reading (and decoding) of the log and each view's writes, on this projector only."""
-    source_read, write = projector.source.read, projector._write
+    """Time the reading (and decoding) of the log, each view's computing and writing, and the waits,
+    on this projector (and `Batch.flush`) in this process. On PostgreSQL the writing runs in a thread
+    of its own, alongside the rest: the parts add up to more than the wall time.
+    """
+    import projections.runner as runner
+    import projections.tables as tables
 
-    def timed_read(after: int, limit: int) -> Any:
+    lock = threading.Lock()
+
+    def add(part: str, seconds: float) -> None:
+        with lock:
+            breakdown[part] += seconds
+
+    def timed(function: Any, part: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                add(part(*args) if callable(part) else part, time.perf_counter() - t)
+        return wrapper
+
+    projector.source.read = timed(projector.source.read, "read + decode")
+    compute = projector._compute
+
+    def timed_compute(cur: Any, view: Any, events: Any) -> Any:
         t = time.perf_counter()
-        try:
-            return source_read(after, limit)
-        finally:
-            breakdown["read + decode"] += time.perf_counter() - t
+        batch = compute(cur, view, events)
+        add(f"compute {view.name}", time.perf_counter() - t)
+        batch.bench_view = view.name
+        return batch
 
-    def timed_write(view: Any, events: Any) -> None:
-        t = time.perf_counter()
-        try:
-            write(view, events)
-        finally:
-            breakdown[f"view {view.name}"] += time.perf_counter() - t
+    projector._compute = timed_compute
+    if not getattr(tables.Batch.flush, "bench", False):
+        flush = timed(tables.Batch.flush, lambda batch, *_: f"write {getattr(batch, 'bench_view', '?')}")
+        flush.bench = True
+        tables.Batch.flush = flush
+        runner._Writer.wait = timed(runner._Writer.wait, "wait for the writer")
+        runner._Writer.wait_all = timed(runner._Writer.wait_all, "wait for the writer")
 
-    projector.source.read = timed_read
-    projector._write = timed_write
+
+class ServerCPU:
+    """CPU time of the PostgreSQL backends serving this database (the server runs on this machine),
+    sampled at each progress report: a backend that ends (the writer's) counts up to its last sample."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        if db.kind == "postgresql":
+            self.sample()
+            self.first = dict(self.last)
+
+    def sample(self) -> None:
+        if self.db.kind != "postgresql":
+            return
+        for row in self.db.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"):
+            try:
+                with open(f"/proc/{row['pid']}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            self.last[row["pid"]] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def seconds(self) -> float:
+        self.sample()
+        return sum(cpu - self.first.get(pid, 0.0) for pid, cpu in self.last.items())
 
 
 def measure(url: str, *, page: int, repeat: int, reads: int, profile: int) -> Measurement:
@@ -142,19 +205,24 @@ def measure(url: str, *, page: int, repeat: int, reads: int, profile: int) -> Me
 
     m = Measurement(url)
     with Tracker(url) as tracker:
-        app = tracker.store.app
         m.rss_start_mb = rss_now_mb()
         m.events = tracker.store.position()
-        m.read_raw_s = min(read_log(app, page, decode=False)[1] for _ in range(reads))
-        m.read_decode_s = min(read_log(app, page, decode=True)[1] for _ in range(reads))
+        from projections.runner import _bulk_process
+
+        with _bulk_process():  # the process settings of a rebuild (the garbage collector above all)
+            m.read_raw_s = min(read_log(tracker, page, decode=False)[1] for _ in range(reads))
+            m.read_decode_s = min(read_log(tracker, page, decode=True)[1] for _ in range(reads))
         m.peak_before_rebuild_mb = peak_rss_mb()
         breakdown: dict[str, float] = defaultdict(float)
         instrument(tracker.projector, breakdown)
         for _ in range(repeat):
             breakdown.clear()
             samples = [rss_now_mb()]
+            server = ServerCPU(tracker.db)
 
-            def on_progress(position: int, target: int) -> None:
+            def on_progress(position: int, target: int, server: ServerCPU = server,
+                            samples: list[float] = samples) -> None:
+                server.sample()
                 if position >= len(samples) * 0.1 * target:
                     samples.append(rss_now_mb())
 
@@ -162,6 +230,7 @@ def measure(url: str, *, page: int, repeat: int, reads: int, profile: int) -> Me
             m.rebuild_events = tracker.projector.rebuild(on_progress=on_progress)
             m.rebuild_s.append(time.perf_counter() - started)
             m.rebuild_cpu_s.append(time.process_time() - cpu)
+            m.server_cpu_s.append(server.seconds())
             m.load.append(os.getloadavg()[0])
             m.breakdown_s = dict(breakdown)
             m.rss_samples_mb = samples
@@ -298,20 +367,21 @@ def report(rows: list[Row], cores: int) -> None:
     from rich.table import Table
 
     console = Console(width=max(150, shutil.get_terminal_size().columns))
-    table = Table(title=f"Read-model rebuild ({cores} cores; best of the runs; CPU s = this process's "
-                        f"CPU time; load = 1-minute load average after each run)")
-    for column in ("backend", "store", "events", "rebuild s", "rebuild ev/s", "CPU s", "raw read ev/s",
-                   "read+decode ev/s", "rebuild/ceiling", "seed s", "seed ev/s", "load"):
+    table = Table(title=f"Read-model rebuild ({cores} cores; median of the runs; CPU s = this process's CPU "
+                        f"time, server = the PostgreSQL backends'; load = 1-minute load average after each run)")
+    for column in ("backend", "store", "events", "rebuild s", "rebuild ev/s", "CPU s", "server CPU s",
+                   "raw read ev/s", "read+decode ev/s", "rebuild/ceiling", "seed s", "seed ev/s", "load"):
         table.add_column(column, justify="left" if column in ("backend", "store") else "right")
     for r in rows:
         m = r.m
-        rebuild = m.best_rebuild_s
+        rebuild = m.median_rebuild_s
         ceiling = m.events / m.read_decode_s if m.read_decode_s else 0
         table.add_row(r.backend, r.store, f"{m.rebuild_events:,}", f"{rebuild:.2f}", rate(m.rebuild_events, rebuild),
-                      f"{min(m.rebuild_cpu_s):.2f}" if m.rebuild_cpu_s else "–",
+                      f"{statistics.median(m.rebuild_cpu_s):.2f}" if m.rebuild_cpu_s else "–",
+                      f"{statistics.median(m.server_cpu_s):.2f}" if any(m.server_cpu_s) else "–",
                       rate(m.events, m.read_raw_s), rate(m.events, m.read_decode_s),
                       f"{m.rebuild_events / rebuild / ceiling:.0%}" if rebuild and ceiling else "–",
-                      f"{r.seed_s:.1f}", rate(r.seed_events, r.seed_s),
+                      f"{r.seed_s:.1f}" if r.seed_s else "–", rate(r.seed_events, r.seed_s),
                       "/".join(f"{x:.1f}" for x in m.load))
     console.print(table)
 
@@ -325,17 +395,17 @@ def report(rows: list[Row], cores: int) -> None:
                        f"{m.peak_after_rebuild_mb:.0f}", " ".join(f"{s:.0f}" for s in m.rss_samples_mb))
     console.print(memory)
 
-    split = Table(title="Where a rebuild spends its time (seconds, last run)")
-    split.add_column("phase")
+    split = Table(title="Where a rebuild spends its time (seconds, last run; on PostgreSQL the writing runs in "
+                        "a thread of its own, alongside the rest, so the parts overlap)")
+    split.add_column("part")
     for r in rows:
         split.add_column(f"{r.backend}/{r.store}", justify="right")
-    names = sorted({k for r in rows for k in r.m.breakdown_s}, key=lambda k: (k != "read + decode", k))
+    order = ("read", "compute", "write", "wait")
+    names = sorted({k for r in rows for k in r.m.breakdown_s},
+                   key=lambda k: (next((i for i, o in enumerate(order) if k.startswith(o)), len(order)), k))
     for name in names:
         split.add_row(name, *(f"{r.m.breakdown_s.get(name, 0):.2f}" for r in rows))
-    totals = [r.m.rebuild_s[-1] if r.m.rebuild_s else 0.0 for r in rows]
-    split.add_row("other (drop, create, Event wrappers, loop)",
-                  *(f"{max(0.0, t - sum(r.m.breakdown_s.values())):.2f}" for r, t in zip(rows, totals)))
-    split.add_row("total", *(f"{t:.2f}" for t in totals))
+    split.add_row("total (wall)", *(f"{r.m.rebuild_s[-1] if r.m.rebuild_s else 0.0:.2f}" for r in rows))
     console.print(split)
     for r in rows:
         if r.m.rm_log_rows != r.m.rebuild_events or r.m.rebuild_events != r.m.events:
@@ -356,17 +426,35 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pg-url", default=DEFAULT_PG_URL,
                         help="a PostgreSQL server and a database to connect to while creating and dropping "
                              "the benchmark databases (default %(default)s)")
-    parser.add_argument("--repeat", type=int, default=1, help="rebuilds per store; the best counts")
+    parser.add_argument("--repeat", type=int, default=1, help="rebuilds per store; the median counts")
     parser.add_argument("--reads", type=int, default=3, help="log reads per mode; the best counts")
-    parser.add_argument("--page", type=int, default=PAGE, help="notifications per page for the raw read")
+    parser.add_argument("--page", type=int, default=PAGE, help="events per page for the log reads")
     parser.add_argument("--seed", type=int, default=2026, help="random seed of the generated store")
     parser.add_argument("--batch", type=int, default=200, help="aggregates per save when generating")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="cProfile the (last) rebuild and print the top N functions")
+                        help="cProfile one more rebuild and print the top N functions (the calling thread only: "
+                             "on PostgreSQL the reader and writer threads are not in it; py-spy shows them)")
     parser.add_argument("--workdir", type=Path, default=None, help="where SQLite stores go (default: a temp dir)")
     parser.add_argument("--keep", action="store_true", help="keep the stores (SQLite files, PostgreSQL databases)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results as JSON")
+    parser.add_argument("--url", action="append", default=[], metavar="URL",
+                        help="measure this existing store (repeatable) instead of seeding new ones; its read "
+                             "models are rebuilt, its events left alone")
     args = parser.parse_args(argv)
+    if args.url:
+        rows = []
+        for url in args.url:
+            name = "postgresql" if url.startswith("postgres") else "sqlite"
+            print(f"[{name}] measuring {url}", file=sys.stderr)
+            m = run_worker(url, args)
+            rows.append(Row(name, urlsplit(url).path.rsplit("/", 1)[-1], 0.0, m.events, m))
+            if m.profile:
+                print(f"\n=== cProfile of the rebuild: {url} ===\n{m.profile}", file=sys.stderr)
+        report(rows, os.cpu_count() or 0)
+        if args.json:
+            args.json.write_text(json.dumps([{"backend": r.backend, "store": r.store, **asdict(r.m)} for r in rows],
+                                            indent=2))
+        return
 
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     stores = [s.strip() for s in args.stores.split(",") if s.strip()]

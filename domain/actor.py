@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.errors import InvalidInput
+
 ROLES = ("inspector", "home_affairs", "auditor", "admin", "system")
 
 
@@ -15,8 +17,6 @@ class Actor:
     role: str
 
     def __post_init__(self) -> None:
-        from domain.errors import InvalidInput
-
         if not self.user_id:
             raise InvalidInput("Thiếu người ghi nhận (user id).", field="recorded_by")
         if self.role not in ROLES:

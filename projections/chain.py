@@ -58,6 +58,7 @@ class ChainView(View):
     tables = ()
     log_tables = ("tracker_chain",)
     rebuildable = False
+    needs_record = True
 
     def ddl(self) -> list[str]:
         return list(CHAIN_DDL)

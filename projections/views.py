@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from domain import legal
@@ -21,22 +21,21 @@ from projections.tables import Batch, Table, db_value
 T, I, B, R = "TEXT", "INTEGER", "BIGINT", "DOUBLE PRECISION"
 
 
-@dataclass(frozen=True)
 class Event:
-    """A decoded log entry as the views see it."""
+    """A decoded log entry as the views see it (`id` and `version` are read once, not per view)."""
 
-    position: int
-    recorded_at: str
-    domain_event: Any
-    record: bytes = b""  # the stored bytes, for the hash chain
+    __slots__ = ("position", "recorded_at", "domain_event", "record", "id", "version")
 
-    @property
-    def id(self) -> str:
-        return str(self.domain_event.originator_id)
+    def __init__(self, position: int, recorded_at: str, domain_event: Any, record: bytes = b"") -> None:
+        self.position = position
+        self.recorded_at = recorded_at
+        self.domain_event = domain_event
+        self.record = record  # the stored bytes, for the hash chain
+        self.id: str = str(domain_event.originator_id)
+        self.version: int = domain_event.originator_version
 
-    @property
-    def version(self) -> int:
-        return self.domain_event.originator_version
+    def __repr__(self) -> str:
+        return f"Event({self.position}, {type(self.domain_event).__qualname__}, {self.id} v{self.version})"
 
 
 Handler = Callable[[Batch, Event], None]
@@ -49,6 +48,7 @@ class View:
     tables: ClassVar[tuple[Table, ...]]
     log_tables: ClassVar[tuple[str, ...]] = ()
     rebuildable: ClassVar[bool] = True  # the hash chain is not: it must never be rebuilt from the log
+    needs_record: ClassVar[bool] = False  # whether the handlers read `Event.record` (the hash chain does)
     # Bump when what the handlers write changes meaning; with the tables' DDL it makes the view's
     # shape, and a store whose stored shape differs rebuilds that view (see Projector.create_tables).
     revision: ClassVar[int] = 1
@@ -58,9 +58,73 @@ class View:
 
     def handler_for(self, event_class: type) -> Handler | None:
         """The handler of an event class, or None: the view ignores it but still tracks its position."""
-        if not hasattr(self, "_handlers"):
+        try:
+            return self._handlers.get(event_class)
+        except AttributeError:
             self._handlers = self.handlers()
-        return self._handlers.get(event_class)
+            return self._handlers.get(event_class)
+
+    def select(self, events: list[Event]) -> list[tuple[Handler, Event]]:
+        """The events this view handles, each with its handler, in log order."""
+        dispatch: dict[type, Handler | None] = self.__dict__.setdefault("_dispatch", {})
+        try:
+            return [(h, e) for e in events if (h := dispatch[type(e.domain_event)]) is not None]
+        except KeyError:  # an event class not seen yet
+            for e in events:
+                if type(e.domain_event) not in dispatch:
+                    dispatch[type(e.domain_event)] = self.handler_for(type(e.domain_event))
+            return [(h, e) for e in events if (h := dispatch[type(e.domain_event)]) is not None]
+
+    def reads(self) -> dict[type, tuple[Table, ...]] | None:
+        """The tables (with a one-column key) whose current row the handler of each event class reads,
+        for `prefetch`; None: every such table, for every event class the view handles. What is
+        not declared here is still read, one row per query."""
+        return None
+
+    def prefetch(self, batch: Batch, events: list[Event]) -> None:
+        """Load, in bulk, the current rows the handlers of these events will read (see `reads`).
+
+        An event's key in a table is its attribute named like the key column (`finding_id`), else
+        its aggregate id, unless the aggregate is created in this batch (nothing is stored under
+        its id yet). A key loaded for nothing costs only a lookup, and `Batch.current` still
+        answers for a row this misses, with one query.
+        """
+        plans = self.__dict__.setdefault("_prefetch_plans", {})
+        keys: dict[str, set[Any]] = {}
+        created: set[str] = set()
+        for e in events:
+            if e.version == 1:
+                created.add(e.id)
+            cls = type(e.domain_event)
+            plan = plans.get(cls)
+            if plan is None:
+                plan = plans[cls] = self._prefetch_plan(cls)
+            for name, attribute in plan:
+                value = None if attribute is None else getattr(e.domain_event, attribute, None)
+                if value is not None:
+                    key = db_value(value)
+                elif e.id in created:
+                    continue
+                else:
+                    key = e.id
+                found = keys.get(name)
+                if found is None:
+                    found = keys[name] = set()
+                found.add(key)
+        for table in self.tables:
+            if table.name in keys:
+                batch.prefetch(table, keys[table.name])
+
+    def _prefetch_plan(self, cls: type) -> tuple[tuple[str, str | None], ...]:
+        """(table, the event attribute holding its key, or None for the aggregate id) per table the
+        handler of this event class reads."""
+        if self.handler_for(cls) is None:
+            return ()
+        declared = self.reads()
+        tables = [t for t in self.tables if len(t.key) == 1] if declared is None else declared.get(cls, ())
+        fields = getattr(cls, "__dataclass_fields__", None)
+        return tuple((table.name, table.key[0] if fields is None or table.key[0] in fields or
+                      hasattr(cls, table.key[0]) else None) for table in tables if len(table.key) == 1)
 
     def ddl(self) -> list[str]:
         return [stmt for table in self.tables for stmt in table.ddl()]
@@ -78,8 +142,8 @@ def put_new(batch: Batch, table: Table, e: Event, values: dict[str, Any], key: t
 
 
 def change(batch: Batch, table: Table, e: Event, changes: dict[str, Any],
-           key: tuple[Any, ...] | None = None) -> dict[str, Any]:
-    return batch.update(table, key or (e.id,), changes, position=e.position, version=e.version)
+           key: tuple[Any, ...] | None = None) -> None:
+    batch.update(table, key or (e.id,), changes, position=e.position, version=e.version)
 
 
 # -- the log index ---------------------------------------------------------------------------------
@@ -107,30 +171,51 @@ class LogView(View):
     tables = ()
     log_tables = ("rm_log",)
 
+    def __init__(self) -> None:
+        self._classes: dict[type, tuple[str, str, tuple[str, ...]]] = {}
+
     def ddl(self) -> list[str]:
         return list(LOG_DDL)
 
     def handler_for(self, event_class: type) -> Handler | None:
         return self.apply
 
+    def _class(self, cls: type) -> tuple[str, str, tuple[str, ...]]:
+        """Per event class: aggregate type, event type, and the business-date names it can have (its
+        fields and class attributes: an event's attributes are its dataclass fields)."""
+        aggregate_type, _, event_type = cls.__qualname__.rpartition(".")
+        fields = getattr(cls, "__dataclass_fields__", None)
+        dates = BUSINESS_DATES if fields is None else \
+            tuple(a for a in BUSINESS_DATES if a in fields or hasattr(cls, a))
+        found = self._classes[cls] = (aggregate_type, event_type, dates)
+        return found
+
     def apply(self, batch: Batch, e: Event) -> None:
         ev = e.domain_event
-        aggregate_type, _, event_type = type(ev).__qualname__.rpartition(".")
+        cls = type(ev)
+        aggregate_type, event_type, dates = self._classes.get(cls) or self._class(cls)
         actor = getattr(ev, "recorded_by", None)
         reason = getattr(ev, "reason", None) or getattr(ev, "override_reason", None)
-        business = next((getattr(ev, a) for a in BUSINESS_DATES if getattr(ev, a, None) is not None), None)
-        batch.append("rm_log", LOG_COLUMNS, (
+        business = None
+        for name in dates:
+            business = getattr(ev, name, None)
+            if business is not None:
+                break
+        batch.append("rm_log", LOG_COLUMNS, (  # the first six are plain str and int already
             e.position, e.recorded_at, e.id, aggregate_type, e.version, event_type,
-            actor.user_id if actor else None, actor.role if actor else None, reason, business))
+            db_value(actor.user_id) if actor else None, db_value(actor.role) if actor else None,
+            db_value(reason), db_value(business)), converted=True)
 
 
 # -- organisation ----------------------------------------------------------------------------------
 
 UNITS = Table("rm_units", ("unit_id",), {"code": T, "name": T, "kind": T, "head_official_id": T,
                                          "head_since": T})
-HEAD_TERMS = Table("rm_head_terms", ("unit_id", "since"), {"official_id": T, "until": T})
+HEAD_TERMS = Table("rm_head_terms", ("unit_id", "since"), {"official_id": T, "until": T},
+                   indexes=(("official_id",),))
 OFFICIALS = Table("rm_officials", ("official_id",), {
-    "personnel_code": T, "full_name": T, "category": T, "unit_id": T, "is_leader": I, "since": T})
+    "personnel_code": T, "full_name": T, "category": T, "unit_id": T, "is_leader": I, "since": T},
+    indexes=(("unit_id",),))
 
 
 class OrganisationView(View):
@@ -156,6 +241,10 @@ class OrganisationView(View):
                 "category": e.domain_event.category, "since": e.domain_event.on}),
         }
 
+    def reads(self) -> dict[type, tuple[Table, ...]]:
+        return {Unit.Renamed: (UNITS,), Unit.HeadAppointed: (UNITS,), Unit.HeadTermEnded: (UNITS,),
+                Official.Transferred: (OFFICIALS,), Official.CategoryChanged: (OFFICIALS,)}
+
     @staticmethod
     def _head_appointed(batch: Batch, e: Event) -> None:
         ev = e.domain_event
@@ -164,7 +253,7 @@ class OrganisationView(View):
 
     @staticmethod
     def _term_ended(batch: Batch, e: Event) -> None:
-        unit = batch.require(UNITS, (e.id,))
+        unit = batch.get(UNITS, (e.id,))
         change(batch, HEAD_TERMS, e, {"until": e.domain_event.until}, key=(e.id, unit["head_since"]))
         change(batch, UNITS, e, {"head_official_id": None, "head_since": None})
 
@@ -173,12 +262,15 @@ class OrganisationView(View):
 
 INSPECTIONS = Table("rm_inspections", ("inspection_id",), {
     "kind": T, "decision_no": T, "decided_on": T, "target_unit_id": T, "scope": T, "team": T,
-    "status": T, "conclusion_no": T, "concluded_on": T, "closed_on": T, "findings": I})
+    "status": T, "conclusion_no": T, "concluded_on": T, "closed_on": T, "findings": I},
+    indexes=(("target_unit_id",),))
 FINDINGS = Table("rm_findings", ("finding_id",), {
     "inspection_id": T, "target_unit_id": T, "category": T, "severity": T, "description": T,
-    "occurred_on": T, "official_ids": T, "evidence": T, "retracted": I, "note": T})
+    "occurred_on": T, "official_ids": T, "evidence": T, "retracted": I, "note": T},
+    indexes=(("inspection_id",), ("target_unit_id",)))
 RECOMMENDATIONS = Table("rm_recommendations", ("recommendation_id",), {
-    "inspection_id": T, "text": T, "due_on": T, "responsible_unit_id": T, "implemented_on": T, "note": T})
+    "inspection_id": T, "text": T, "due_on": T, "responsible_unit_id": T, "implemented_on": T, "note": T},
+    indexes=(("inspection_id",), ("responsible_unit_id",)))
 
 
 class InspectionsView(View):
@@ -208,10 +300,16 @@ class InspectionsView(View):
                 "status": "closed", "closed_on": e.domain_event.closed_on}),
         }
 
+    def reads(self) -> dict[type, tuple[Table, ...]]:
+        return {Inspection.FindingRecorded: (INSPECTIONS,), Inspection.FindingCorrected: (FINDINGS, INSPECTIONS),
+                Inspection.FindingRetracted: (FINDINGS, INSPECTIONS), Inspection.Concluded: (INSPECTIONS,),
+                Inspection.RecommendationImplemented: (RECOMMENDATIONS, INSPECTIONS),
+                Inspection.Closed: (INSPECTIONS,)}
+
     @staticmethod
     def _finding_recorded(batch: Batch, e: Event) -> None:
         ev = e.domain_event
-        inspection = batch.require(INSPECTIONS, (e.id,))
+        inspection = batch.get(INSPECTIONS, (e.id,))
         change(batch, INSPECTIONS, e, {"findings": int(inspection["findings"]) + 1})
         put_new(batch, FINDINGS, e, {
             "inspection_id": e.id, "target_unit_id": inspection["target_unit_id"], "category": ev.category,
@@ -247,19 +345,27 @@ CASES = Table("rm_cases", ("case_id",), {
     "extended_on": T, "deferred_days": I, "deferred_since": T, "deferral_reason": T,
     "base_deadline": T, "proposed_form": T, "limitation_deadline": T, "form": T, "decision_no": T,
     "decided_on": T, "regime": T, "late": I, "decided_deadline": T, "override_reason": T,
-    "exemption_ground": T, "closed_on": T, "reason": T})
+    "exemption_ground": T, "closed_on": T, "reason": T},
+    indexes=(("unit_id",), ("official_id",)))
 
 
 def _clock_fields(row: dict[str, Any]) -> dict[str, Any]:
     """Recompute the stored legal clocks from the row's facts with the dated rules."""
-    category = OfficialCategory(row["official_category"])
-    detected = date.fromisoformat(row["detected_on"])
-    base = legal.handling_deadline(category, detected, row["extended_on"] is not None,
-                                   int(row["deferred_days"] or 0))
-    proposed = DisciplineForm(row["proposed_form"]) if row["proposed_form"] else None
-    form = legal.warranted_form(Severity(row["severity"]), proposed)
-    limitation = legal.limitation_deadline(category, date.fromisoformat(row["occurred_on"]), form, detected)
+    base, limitation = _clocks(row["official_category"], row["detected_on"], row["extended_on"] is not None,
+                               row["deferred_days"], row["proposed_form"], row["severity"], row["occurred_on"])
     return {"base_deadline": base, "limitation_deadline": limitation}
+
+
+@lru_cache(maxsize=4096)  # the rules are pure functions of these facts; many events leave them as they were
+def _clocks(official_category: str, detected_on: str, extended: bool, deferred_days: int | None,
+            proposed_form: str | None, severity: str, occurred_on: str) -> tuple[date, date]:
+    category = OfficialCategory(official_category)
+    detected = date.fromisoformat(detected_on)
+    base = legal.handling_deadline(category, detected, extended, int(deferred_days or 0))
+    proposed = DisciplineForm(proposed_form) if proposed_form else None
+    form = legal.warranted_form(Severity(severity), proposed)
+    limitation = legal.limitation_deadline(category, date.fromisoformat(occurred_on), form, detected)
+    return base, limitation
 
 
 class DisciplineView(View):
@@ -297,6 +403,9 @@ class DisciplineView(View):
                 "state": CaseState.WITHDRAWN, "closed_on": e.domain_event.on, "reason": e.domain_event.reason}),
         }
 
+    def reads(self) -> dict[type, tuple[Table, ...]]:
+        return {cls: (CASES,) for cls in self.handlers() if cls is not DisciplineCase.Opened}
+
     @staticmethod
     def _opened(batch: Batch, e: Event) -> None:
         ev = e.domain_event
@@ -314,14 +423,12 @@ class DisciplineView(View):
 
     @staticmethod
     def _change(batch: Batch, e: Event, changes: dict[str, Any]) -> None:
-        row = batch.require(CASES, (e.id,))
-        row.update({k: db_value(v) for k, v in changes.items()})
-        row.update(_clock_fields(row))
-        batch.put(CASES, (e.id,), {c: row[c] for c in CASES.columns}, position=e.position,
-                  version=e.version)
+        changes = {k: db_value(v) for k, v in changes.items()}
+        changes.update(_clock_fields({**batch.get(CASES, (e.id,)), **changes}))
+        batch.update(CASES, (e.id,), changes, position=e.position, version=e.version)
 
     def _resumed(self, batch: Batch, e: Event) -> None:
-        row = batch.require(CASES, (e.id,))
+        row = batch.get(CASES, (e.id,))
         days = legal.deferred_days([(date.fromisoformat(row["deferred_since"]), e.domain_event.on)],
                                    until=e.domain_event.on)
         self._change(batch, e, {"state": CaseState.OPEN, "deferred_since": None, "deferral_reason": None,
@@ -333,7 +440,8 @@ class DisciplineView(View):
 
 DECISIONS = Table("rm_decisions", ("decision_id",), {
     "head_official_id": T, "unit_id": T, "responsibility": T, "outcome": T, "decided_on": T,
-    "reason": T, "refs": T, "revoked_on": T, "revocation_reason": T})
+    "reason": T, "refs": T, "revoked_on": T, "revocation_reason": T},
+    indexes=(("unit_id",), ("head_official_id",)))
 
 
 class AccountabilityView(View):
@@ -351,11 +459,15 @@ class AccountabilityView(View):
                 "revoked_on": e.domain_event.revoked_on, "revocation_reason": e.domain_event.reason}),
         }
 
+    def reads(self) -> dict[type, tuple[Table, ...]]:
+        return {AccountabilityDecision.Revoked: (DECISIONS,)}
+
 
 TASKS = Table("rm_tasks", ("task_id",), {
     "plan_ref": T, "row_no": T, "title": T, "lead_unit_id": T, "responsible_official_id": T,
     "responsibility": T, "coordinating_unit_ids": T, "expected_result": T, "assigned_on": T,
-    "due_on": T, "progress": I, "completed_on": T, "result": T, "note": T, "deadline_text": T})
+    "due_on": T, "progress": I, "completed_on": T, "result": T, "note": T, "deadline_text": T},
+    indexes=(("lead_unit_id",),))
 
 
 class TasksView(View):
@@ -384,11 +496,16 @@ class TasksView(View):
                 "due_on": e.domain_event.due_on, "note": e.domain_event.reason}),
         }
 
+    def reads(self) -> dict[type, tuple[Table, ...]]:
+        return {AssignedTask.ProgressReported: (TASKS,), AssignedTask.Completed: (TASKS,),
+                AssignedTask.Reassigned: (TASKS,)}
+
 
 KPI_FIELDS = tuple(KpiFigures.__dataclass_fields__)
 KPI = Table("rm_kpi", ("report_id",), {
     "unit_id": T, "period": T, "submitted_on": T, "corrections": I,
-    **{f: (B if KpiFigures.__dataclass_fields__[f].type in ("int", int) else R) for f in KPI_FIELDS}})
+    **{f: (B if KpiFigures.__dataclass_fields__[f].type in ("int", int) else R) for f in KPI_FIELDS}},
+    indexes=(("unit_id", "period"),))
 
 
 class KpiView(View):
@@ -402,9 +519,12 @@ class KpiView(View):
                 "submitted_on": e.domain_event.submitted_on, "corrections": 0,
                 **_figures(e.domain_event.figures)}),
             UnitKpiReport.Corrected: lambda b, e: change(b, KPI, e, {
-                "corrections": int(b.require(KPI, (e.id,))["corrections"]) + 1,
+                "corrections": int(b.get(KPI, (e.id,))["corrections"]) + 1,
                 **_figures(e.domain_event.figures)}),
         }
+
+    def reads(self) -> dict[type, tuple[Table, ...]]:
+        return {UnitKpiReport.Corrected: (KPI,)}
 
 
 def _figures(figures: KpiFigures) -> dict[str, Any]:

@@ -51,6 +51,11 @@ def _struct_for(name: str, hints: dict[str, Any], defaults: dict[str, Any]) -> t
 @lru_cache(maxsize=None)
 def event_schema(cls: type) -> type[msgspec.Struct]:
     """A msgspec Struct mirroring an event dataclass (without originator id and version)."""
+    fields, defaults = _event_fields(cls)
+    return _struct_for(cls.__qualname__.replace(".", "_"), fields, defaults)
+
+
+def _event_fields(cls: type) -> tuple[dict[str, Any], dict[str, Any]]:
     hints = typing.get_type_hints(cls)
     defaults: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
@@ -62,7 +67,7 @@ def event_schema(cls: type) -> type[msgspec.Struct]:
               if k not in _SKIP_EVENT_FIELDS and k in {f.name for f in dataclasses.fields(cls)}}
     if issubclass(cls, CanSnapshotAggregate):
         fields["state"] = dict[str, Any]
-    return _struct_for(cls.__qualname__.replace(".", "_"), fields, defaults)
+    return fields, defaults
 
 
 @lru_cache(maxsize=None)
@@ -81,6 +86,26 @@ def aggregate_state_schema(cls: type) -> type[msgspec.Struct]:
 
 def _typed(schema: type[msgspec.Struct], raw: dict[str, Any]) -> dict[str, Any]:
     return msgspec.structs.asdict(msgspec.convert(raw, schema, strict=False))
+
+
+@lru_cache(maxsize=None)
+def typed_decoder(cls: type) -> tuple[msgspec.json.Decoder, int] | None:
+    """A decoder straight from the stored JSON to the event's typed fields, in one pass (about twice
+    as fast as decoding to a mapping and converting it), and the class version it accepts.
+
+    It gives what `_typed(event_schema(cls), …)` gives for a mapping stored at the class's current
+    version; anything else (an older version to upcast, a snapshot, data it refuses) takes the
+    general path. Its Struct has `class_version` too, to tell which version was stored.
+    """
+    if issubclass(cls, CanSnapshotAggregate):
+        return None
+    current = getattr(cls, "class_version", 1)
+    schema = event_schema(cls)
+    if current > 1:
+        fields, defaults = _event_fields(cls)
+        schema = _struct_for(cls.__qualname__.replace(".", "_") + "_Stored", {**fields, "class_version": int},
+                             {**defaults, "class_version": 1})
+    return msgspec.json.Decoder(schema, strict=False), current
 
 
 class MsgspecMapper(Mapper[UUID]):
@@ -109,11 +134,22 @@ class MsgspecMapper(Mapper[UUID]):
                 data = self.cipher.decrypt(data)
             if self.compressor:
                 data = self.compressor.decompress(data)
-            raw: dict[str, Any] = _decoder.decode(data)
-            upcast(cls, raw)
-            state = _typed(event_schema(cls), raw)
-            if issubclass(cls, CanSnapshotAggregate):
-                state["state"] = snapshot_state(state["topic"], state["state"])
+            state = None
+            fast = typed_decoder(cls)
+            if fast is not None:
+                decoder, current = fast
+                try:
+                    state = msgspec.structs.asdict(decoder.decode(data))
+                except (msgspec.ValidationError, msgspec.DecodeError, KeyError, ValueError):
+                    state = None  # the general path below says what is wrong
+                if state is not None and current > 1 and state.pop("class_version") != current:
+                    state = None  # stored at an older version: upcast it
+            if state is None:
+                raw: dict[str, Any] = _decoder.decode(data)
+                upcast(cls, raw)
+                state = _typed(event_schema(cls), raw)
+                if issubclass(cls, CanSnapshotAggregate):
+                    state["state"] = snapshot_state(state["topic"], state["state"])
         except (msgspec.ValidationError, msgspec.DecodeError, KeyError, ValueError) as e:
             msg = (f"Failed to deserialise stored event {stored_event.topic} "
                    f"{stored_event.originator_id} v{stored_event.originator_version}: {e}")

@@ -360,6 +360,108 @@ def test_the_worker_command_stops_at_a_failing_event_and_resumes_from_it_once_fi
         assert dump(tracker.db) == resumed
 
 
+# -- 2b. rebuilding in bulk: big batches, COPY, indexes at the end, a writer thread on PostgreSQL ----
+
+def index_names(db: ReadDB) -> set[str]:
+    if db.kind == "postgresql":
+        rows = db.query("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+        return {r["indexname"] for r in rows}
+    return {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_a_rebuild_in_many_small_bulk_batches_gives_the_rows_built_while_following(database_url: str) -> None:
+    with Tracker(database_url) as tracker:
+        seed_demo(tracker.services)
+        add_unit_renames(tracker, units=4, renames=15)  # entities that change in batch after batch
+        head = tracker.store.position()
+        tracker.projector.catch_up()
+        live = dump(tracker.db)
+        indexes = index_names(tracker.db)
+        assert {"rm_log_recorded_at", "rm_units_current"} <= indexes
+        for size in (13, 100_000):
+            projector = Projector(tracker.db, StoreLog(tracker.store), batch_size=size, rebuild_batch_size=size)
+            assert projector.rebuild() == head
+            assert dump(tracker.db) == live, f"rebuilt in batches of {size}"
+            assert index_names(tracker.db) == indexes  # built at the end of the rebuild
+
+
+def test_rows_copied_in_bulk_are_the_rows_an_insert_writes(database_url: str) -> None:
+    """`insert_many` (COPY on PostgreSQL from 50 rows, executemany on SQLite) stores what INSERT stores."""
+    columns = ("k", "i", "b", "f", "t")
+    awkward = [("tab\there", 0, 2**62, 0.1, None), ("new\nline\r\n", -1, -(2**62), 1e300, ""),
+               ("back\\slash \\N", 2**31 - 1, 0, -2.5, "\\N"), ("Tiếng Việt 🎉", None, None, None, "NULL"),
+               ("", 7, 1, 3.0, "a\tb\\c\nd"), ("'quote' \"double\"", 8, 2, float(12), "x" * 10_000)]
+    rows = [(f"{k}{n}", *rest) for n in range(10) for k, *rest in awkward]  # enough rows for COPY
+    with Tracker(database_url) as tracker:
+        with tracker.db.transaction() as cur:
+            for table in ("t_copied", "t_inserted"):
+                cur.execute(f"CREATE TABLE {table} (k TEXT, i INTEGER, b BIGINT, f DOUBLE PRECISION, t TEXT)")
+            cur.insert_many("t_copied", columns, iter(rows))
+            cur.executemany("INSERT INTO t_inserted (k, i, b, f, t) VALUES (?, ?, ?, ?, ?)", rows)
+        copied = tracker.db.query("SELECT * FROM t_copied ORDER BY k")
+        inserted = tracker.db.query("SELECT * FROM t_inserted ORDER BY k")
+        assert copied == inserted
+        assert sorted(tuple(r.values()) for r in copied) == sorted(rows)
+
+
+def test_a_rebuild_stops_a_read_model_at_an_event_it_cannot_process_as_following_does(
+        database_url: str) -> None:
+    with Tracker(database_url) as tracker:
+        seed_demo(tracker.services)
+        head = tracker.store.position()
+        fail_at = decided_event_positions(tracker)[2]
+        before = max(p for p, _ in log_events(tracker) if p < fail_at)
+        faulty = FaultyDisciplineView(fail_at)
+        projector = Projector(tracker.db, StoreLog(tracker.store), views=with_view(faulty), batch_size=10,
+                              rebuild_batch_size=10)
+        with pytest.raises(ProjectionFailed) as failed:
+            projector.rebuild()
+        assert failed.value.view == "discipline" and failed.value.position == fail_at
+        status = {s.view: s for s in projector.status()}
+        assert status["discipline"].position == before and status["discipline"].error_position == fail_at
+        assert all(status[name].error is None for name in VIEW_NAMES if name != "discipline")
+        assert rows_beyond(tracker.db, projector.positions()) == {}  # not even the rows it had written
+        assert {"rm_cases_current", "rm_log_aggregate"} <= index_names(tracker.db)
+
+        faulty.fail_at = None
+        projector.catch_up()
+        assert projector.positions() == {name: head for name in VIEW_NAMES}
+        resumed = dump(tracker.db)
+        projector.rebuild()
+        assert dump(tracker.db) == resumed
+
+
+def test_a_rebuild_whose_writer_thread_fails_goes_on_without_it(
+        database_url: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite writes in the projector's own thread")
+    import projections.tables as tables
+
+    with Tracker(database_url) as tracker:
+        seed_demo(tracker.services)
+        add_unit_renames(tracker, units=4, renames=15)
+        head = tracker.store.position()
+        tracker.projector.catch_up()
+        live = dump(tracker.db)
+
+        flush = tables.Batch.flush
+        calls = []
+
+        def failing_flush(batch: Any, cursor: Any = None) -> None:
+            calls.append(cursor)
+            if cursor is not None and len(calls) == 9:  # a batch the writer thread writes
+                raise RuntimeError("mất kết nối giả lập")
+            flush(batch, cursor)
+
+        monkeypatch.setattr(tables.Batch, "flush", failing_flush)
+        projector = Projector(tracker.db, StoreLog(tracker.store), batch_size=40, rebuild_batch_size=40)
+        with caplog.at_level(logging.WARNING, logger="tracker.projections"):
+            assert projector.rebuild() >= head
+        assert any("mất kết nối giả lập" in r.getMessage() for r in caplog.records)
+        assert projector.positions() == {name: head for name in VIEW_NAMES}
+        assert dump(tracker.db) == live
+
+
 # -- 3. a worker process: killed in the middle, and following new writes ----------------------------
 
 def test_a_worker_killed_in_the_middle_resumes_with_every_event_applied_exactly_once(

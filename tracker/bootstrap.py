@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg import sql
+from psycopg.rows import tuple_row
 
 from projections.chain import APPEND_ONLY_FUNCTION, Verification, append_only_ddl, record_bytes, verify
 from projections.db import ReadDB, connect
 from projections.runner import Projector
 from services import Services, Store, open_store
+
+
+class _Stored(NamedTuple):
+    """A stored event as the mapper decodes it (what eventsourcing's StoredEvent holds)."""
+
+    originator_id: Any
+    originator_version: int
+    topic: str
+    state: bytes
 
 
 class StoreLog:
@@ -23,11 +35,40 @@ class StoreLog:
     def position(self) -> int:
         return self.store.position()
 
-    def read(self, after: int, limit: int) -> Sequence[tuple[int, Any, bytes]]:
-        app = self.store.app
-        notifications = app.recorder.select_notifications(start=after + 1, limit=limit)
-        return [(n.id, app.mapper.to_domain_event(n),
-                 record_bytes(n.originator_id, n.originator_version, n.topic, n.state)) for n in notifications]
+    def read(self, after: int, limit: int, *, records: bool = True) -> Sequence[tuple[int, Any, bytes]]:
+        """(position, domain event, stored record) after `after`; without `records`, the record is b"" (only
+        the hash chain needs it, and a rebuild does not touch the chain)."""
+        decode = self.store.app.mapper.to_domain_event
+        stored = self._select(after, limit)
+        if not records:
+            return [(position, decode(event), b"") for position, event in stored]
+        return [(position, decode(e), record_bytes(e.originator_id, e.originator_version, e.topic, e.state))
+                for position, e in stored]
+
+    def _select(self, after: int, limit: int) -> list[tuple[int, Any]]:
+        """(position, stored event) after `after`: the recorder's `select_notifications`, in one query
+        with plain rows on the recorders we know (about a third of the cost of reading the log)."""
+        recorder = self.store.app.recorder
+        if isinstance(recorder, PostgresApplicationRecorder):
+            statement = self.__dict__.get("_pg_select")
+            if statement is None:
+                statement = self._pg_select = sql.SQL(
+                    "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
+                    "WHERE notification_id >= %s ORDER BY notification_id LIMIT %s").format(
+                    sql.Identifier(recorder.datastore.schema, recorder.events_table_name))
+            with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
+                cursor.execute(statement, (after + 1, limit), prepare=True)
+                rows = cursor.fetchall()
+            return [(row[0], _Stored(row[1], row[2], row[3], row[4])) for row in rows]
+        if isinstance(recorder, SQLiteApplicationRecorder):
+            with recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM "
+                               f"{recorder.events_table_name} WHERE rowid >= ? ORDER BY rowid LIMIT ?",
+                               (after + 1, limit))
+                rows = cursor.fetchall()
+            convert = recorder.convert_originator_id
+            return [(row[0], _Stored(convert(row[1]), row[2], row[3], row[4])) for row in rows]
+        return [(n.id, n) for n in recorder.select_notifications(start=after + 1, limit=limit)]
 
     def read_raw(self, after: int, limit: int) -> Sequence[tuple[int, bytes]]:
         notifications = self.store.app.recorder.select_notifications(start=after + 1, limit=limit)
