@@ -84,9 +84,9 @@ class ReadModel:
             when = _parse_moment(moment)
             # The longest prefix of the log recorded by then: with concurrent writers record times
             # need not rise with position, so stop before the first event recorded after the moment.
-            rows = self.db.query("SELECT MIN(position) AS p FROM rm_log WHERE recorded_at > ? AND position <= ?",
-                                 (record_time(when), reached))
-            first_after = rows[0]["p"]
+            rows = self.db.query("SELECT position AS p FROM rm_log WHERE recorded_max > ? AND position <= ? "
+                                 "ORDER BY recorded_max, position LIMIT 1", (record_time(when), reached))
+            first_after = rows[0]["p"] if rows else None
             position = reached if first_after is None else int(first_after) - 1
             return AsOf(position, when.astimezone(UTC).date())
         return AsOf(reached, today or _today())

@@ -83,6 +83,14 @@ def _in(value: str | None, start: date, end: date) -> bool:
     return bool(value) and start.isoformat() <= str(value)[:10] <= end.isoformat()
 
 
+def _unit_rows(section: Section, units: list[dict[str, Any]], by_unit: dict[str, Counter[str]]) -> None:
+    """One row of counts per unit (every unit, zeros included) and the city-wide total."""
+    for u in units:
+        c = by_unit.get(u["unit_id"], Counter())
+        section.rows.append({"unit": u["name"], **{col.key: c[col.key] for col in section.columns[1:]}})
+    section.total = _counts(section.columns, section.rows)
+
+
 def _counts(columns: list[Column], rows: list[dict[str, Any]]) -> dict[str, Any]:
     total: dict[str, Any] = {UNIT[0]: "Toàn thành phố"}
     for c in columns:
@@ -178,10 +186,7 @@ def _inspections(db: ReadDB, pos: tuple[int, int], units: list[dict[str, Any]], 
             c["findings"] += int(r["findings"] or 0)
         if _in(r["concluded_on"], start, end):
             c["concluded"] += 1
-    for u in units:
-        c = by_unit.get(u["unit_id"], Counter())
-        section.rows.append({"unit": u["name"], **{col.key: c[col.key] for col in columns[1:]}})
-    section.total = _counts(columns, section.rows)
+    _unit_rows(section, units, by_unit)
     t = section.total
     section.notes.append(f"Mở {t['opened']} cuộc thanh tra, kiểm tra ({t['planned']} theo kế hoạch, {t['surprise']} "
                          f"đột xuất, {t['duty_check']} kiểm tra công vụ); kết luận {t['concluded']} cuộc.")
@@ -198,10 +203,7 @@ def _findings(db: ReadDB, pos: tuple[int, int], units: list[dict[str, Any]], sta
     for r in rows:
         by_unit[r["target_unit_id"]][r["category"]] += 1
         by_unit[r["target_unit_id"]]["all"] += 1
-    for u in units:
-        c = by_unit.get(u["unit_id"], Counter())
-        section.rows.append({"unit": u["name"], **{col.key: c[col.key] for col in columns[1:]}})
-    section.total = _counts(columns, section.rows)
+    _unit_rows(section, units, by_unit)
     t = section.total
     section.notes.append(f"Phát hiện {t['all']} vi phạm, trong đó {t['harassment']} nhũng nhiễu, {t['shirking']} đùn "
                          f"đẩy, né tránh, {t['corruption_waste']} tham nhũng, lãng phí.")
@@ -235,10 +237,7 @@ def _discipline(db: ReadDB, pos: tuple[int, int], units: list[dict[str, Any]], n
         if c["detected_on"] <= evaluated_on.isoformat() and (not c["closed_on"]
                                                               or c["closed_on"] > evaluated_on.isoformat()):
             count["open"] += 1
-    for u in units:
-        c = by_unit.get(u["unit_id"], Counter())
-        section.rows.append({"unit": u["name"], **{col.key: c[col.key] for col in columns[1:]}})
-    section.total = _counts(columns, section.rows)
+    _unit_rows(section, units, by_unit)
     t = section.total
     decided = sum(t[f.value] for f in forms)
     section.notes.append(f"Quyết định kỷ luật {decided} trường hợp ("
@@ -292,10 +291,7 @@ def _accountability(db: ReadDB, pos: tuple[int, int], units: list[dict[str, Any]
     for r in rows:
         by_unit[r["unit_id"]][r["outcome"]] += 1
         by_unit[r["unit_id"]]["joint"] += r["responsibility"] == "joint"
-    for u in units:
-        c = by_unit.get(u["unit_id"], Counter())
-        section.rows.append({"unit": u["name"], **{col.key: c[col.key] for col in columns[1:]}})
-    section.total = _counts(columns, section.rows)
+    _unit_rows(section, units, by_unit)
     t = section.total
     section.notes.append(f"Biểu dương {t['commendation']} lượt; phê bình {t['criticism']}, nhắc nhở {t['reminder']}, "
                          f"kiểm điểm rút kinh nghiệm {t['lessons_review']} lượt người đứng đầu.")

@@ -151,12 +151,14 @@ def change(batch: Batch, table: Table, e: Event, changes: dict[str, Any],
 LOG_DDL = [
     "CREATE TABLE IF NOT EXISTS rm_log (position BIGINT PRIMARY KEY, recorded_at TEXT NOT NULL, "
     "aggregate_id TEXT NOT NULL, aggregate_type TEXT NOT NULL, version INTEGER NOT NULL, "
-    "event_type TEXT NOT NULL, actor_id TEXT, actor_role TEXT, reason TEXT, business_date TEXT)",
+    "event_type TEXT NOT NULL, actor_id TEXT, actor_role TEXT, reason TEXT, business_date TEXT, "
+    "recorded_max TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS rm_log_recorded_at ON rm_log (recorded_at)",
+    "CREATE INDEX IF NOT EXISTS rm_log_recorded_max ON rm_log (recorded_max, position)",
     "CREATE INDEX IF NOT EXISTS rm_log_aggregate ON rm_log (aggregate_id, version)",
 ]
 LOG_COLUMNS = ("position", "recorded_at", "aggregate_id", "aggregate_type", "version", "event_type",
-               "actor_id", "actor_role", "reason", "business_date")
+               "actor_id", "actor_role", "reason", "business_date", "recorded_max")
 # The business date an event speaks of, by the first of these attributes it has; comparing it with
 # the record time shows backdated facts for what they are.
 BUSINESS_DATES = ("occurred_on", "decided_on", "concluded_on", "implemented_on", "closed_on", "held_on",
@@ -173,9 +175,23 @@ class LogView(View):
 
     def __init__(self) -> None:
         self._classes: dict[type, tuple[str, str, tuple[str, ...]]] = {}
+        # `recorded_max`: the latest record time up to each position. It never decreases, so "the log as
+        # recorded by time T" (the first position recorded after T, minus one) is one index lookup,
+        # even where concurrent writers committed record times out of order.
+        self._last: tuple[int, str] = (0, "")
 
     def ddl(self) -> list[str]:
         return list(LOG_DDL)
+
+    def _recorded_max(self, batch: Batch, e: Event) -> str:
+        position, latest = self._last
+        if position != e.position - 1:  # a new run, or another process wrote the rows before
+            batch.cursor.execute("SELECT recorded_max FROM rm_log WHERE position = ?", (e.position - 1,))
+            row = batch.cursor.fetchone()
+            latest = row["recorded_max"] if row else ""
+        latest = max(latest, e.recorded_at)
+        self._last = (e.position, latest)
+        return latest
 
     def handler_for(self, event_class: type) -> Handler | None:
         return self.apply
@@ -204,7 +220,7 @@ class LogView(View):
         batch.append("rm_log", LOG_COLUMNS, (  # the first six are plain str and int already
             e.position, e.recorded_at, e.id, aggregate_type, e.version, event_type,
             db_value(actor.user_id) if actor else None, db_value(actor.role) if actor else None,
-            db_value(reason), db_value(business)), converted=True)
+            db_value(reason), db_value(business), self._recorded_max(batch, e)), converted=True)
 
 
 # -- organisation ----------------------------------------------------------------------------------

@@ -801,3 +801,25 @@ def test_deadlines_list_cases_by_their_legal_clock_and_overdue_recommendations_a
         with pytest.raises(InvalidInput) as refused:
             reads.deadlines(-1, live)
         assert refused.value.field == "withinDays"
+
+
+def test_as_of_a_time_is_the_longest_prefix_recorded_by_then_even_with_record_times_out_of_order(
+        database_url: str) -> None:
+    """Concurrent writers can commit an event created earlier after one created later; reading "as of T"
+    never shows a later position while leaving out an earlier one."""
+    with Tracker(database_url) as tracker:
+        seed_demo(tracker.services)
+        head = tracker.store.position()
+        early = Unit.register(code="SOM", name="Đơn vị tạo trước", kind="commune", recorded_by=ADMIN)
+        time.sleep(0.01)
+        late = Unit.register(code="MUON", name="Đơn vị tạo sau", kind="commune", recorded_by=ADMIN)
+        tracker.services.organisation.save(late)   # position head + 1, recorded later
+        tracker.services.organisation.save(early)  # position head + 2, recorded earlier
+        tracker.projector.catch_up()
+        reads = ReadModel(tracker.db, tracker.projector)
+        rows = {r["position"]: r["recorded_at"] for r in tracker.db.query(
+            "SELECT position, recorded_at FROM rm_log WHERE position > ?", (head,))}
+        assert rows[head + 2] < rows[head + 1]  # out of order, as with concurrent writers
+        between = datetime.fromisoformat(rows[head + 2].replace("Z", "+00:00")) + timedelta(microseconds=1)
+        assert reads.as_of(moment=between).position == head  # not head + 2 without head + 1
+        assert reads.as_of(moment=rows[head + 1]).position == head + 2

@@ -31,7 +31,7 @@ from api.web.common import (
 )
 from domain import legal
 from domain.actor import Actor
-from domain.enums import CaseState, DisciplineForm, OfficialCategory, label
+from domain.enums import CaseState, OfficialCategory, label
 from domain.errors import InvalidInput, TrackerError
 from projections.queries import AsOf, handling_deadline, lookup, official_on
 from services import Written
