@@ -272,6 +272,17 @@ class Projector:
                 return self._bulk_catch_up(None, on_progress)
             finally:
                 self.create_tables()
+                self.analyze()
+
+    def analyze(self) -> None:
+        """Fresh statistics for the query planner after a bulk load (PostgreSQL samples each table;
+        without them a store built in one go reads with plans made for empty tables until autovacuum)."""
+        if self.db.kind != "postgresql":
+            return
+        with self.db.transaction() as cur:
+            for view in self.views:
+                for table in view.table_names():
+                    cur.execute(f"ANALYZE {table}")
 
     def run(self, stop: threading.Event, wait_for_new: Callable[[float], None] | None = None,
             poll_seconds: float = 0.2) -> None:

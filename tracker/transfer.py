@@ -421,6 +421,8 @@ def _write_pg(tracker: Tracker, rows: Iterator[_Row], batch: int, progress: Call
         cur.execute("SELECT setval(pg_get_serial_sequence(%s, 'notification_id'), %s)",
                     (table.as_string(cur.connection), last))
         cur.execute(sql.SQL("NOTIFY {}").format(sql.Identifier(recorder.channel_name)))
+    with tracker.db.transaction() as wrapped:  # statistics for the planner: the table was empty
+        wrapped.cursor.execute(sql.SQL("ANALYZE {}").format(table))
 
 
 def rate(count: int, seconds: float) -> float:
