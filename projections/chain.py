@@ -118,7 +118,7 @@ def _log_records(source: RawLog, page: int) -> Iterator[tuple[int, bytes]]:
         after = rows[-1][0]
 
 
-def verify(db: ReadDB, source: RawLog, page: int = 5000,
+def verify(db: ReadDB, source: RawLog, page: int = 10_000,
            on_progress: Callable[[int, int], None] | None = None) -> Verification:
     """Recompute the chain from the stored log and compare it link by link with the sealed chain."""
     log_position = source.position()

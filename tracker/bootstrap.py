@@ -71,9 +71,8 @@ class StoreLog:
         return [(n.id, n) for n in recorder.select_notifications(start=after + 1, limit=limit)]
 
     def read_raw(self, after: int, limit: int) -> Sequence[tuple[int, bytes]]:
-        notifications = self.store.app.recorder.select_notifications(start=after + 1, limit=limit)
-        return [(n.id, record_bytes(n.originator_id, n.originator_version, n.topic, n.state))
-                for n in notifications]
+        return [(position, record_bytes(e.originator_id, e.originator_version, e.topic, e.state))
+                for position, e in self._select(after, limit)]
 
 
 class Tracker:
