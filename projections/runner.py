@@ -1,7 +1,8 @@
 """Feeding the read models from the log: catch up, follow, rebuild, report status.
 
-Each view writes its rows and its tracking position in one transaction per batch, so every event
-is applied exactly once. A view that cannot process an event stops the runner: the batch before
+Each view writes its rows and its tracking position in the same transaction, so every event is
+applied exactly once. Following the log, one transaction takes every view's part of a batch; a
+rebuild commits each view's batches on their own. A view that cannot process an event stops the runner: the batch before
 that event is committed, the position and the reason are recorded, and the next run resumes there.
 """
 
@@ -130,10 +131,11 @@ class Projector:
 
         `bulk` (a rebuild, an import) uses batches of `rebuild_batch_size` events, the database's
         bulk-load settings (`ReadDB.bulk`) and, on a database server, a writer thread (`_Writer`);
-        following the log uses `batch_size`, one transaction per view and batch, in this thread.
+        following the log uses `batch_size` and one transaction per batch for all views (falling back
+        to one per view when a view fails), in this thread.
         """
         if not bulk:
-            return self._catch_up(until, on_progress, self.batch_size)
+            return self._catch_up(until, on_progress, self.batch_size, together=True)
         with self.db.bulk(), _bulk_process():
             return self._bulk_catch_up(until, on_progress)
 
@@ -151,7 +153,7 @@ class Projector:
             return failed.read + self._catch_up(until, on_progress, size)
 
     def _catch_up(self, until: int | None, on_progress: Callable[[int, int], None] | None, size: int,
-                  writer: _Writer | None = None) -> int:
+                  writer: _Writer | None = None, *, together: bool = False) -> int:
         positions = self.positions()
         start = min(positions.values(), default=0)
         target = self.source.position() if until is None else until
@@ -165,16 +167,20 @@ class Projector:
                 if not batch:
                     break
                 events = [Event(position, _recorded_at(ev), ev, record) for position, ev, record in batch]
+                pending = []
                 for view in self.views:
                     done = positions[view.name]
                     if done >= events[-1].position:
                         continue
                     todo = events if done < events[0].position else [e for e in events if e.position > done]
-                    if writer is None:
-                        self._apply(view, todo)
-                    else:
-                        self._hand_over(writer, view, todo, done)
+                    pending.append((view, todo, done))
                     positions[view.name] = todo[-1].position
+                if writer is not None:
+                    for view, todo, done in pending:
+                        self._hand_over(writer, view, todo, done)
+                elif not together or not self._write_together([(view, todo) for view, todo, _ in pending]):
+                    for view, todo, _ in pending:
+                        self._apply(view, todo)
                 start = events[-1].position
                 read += len(events)
                 if on_progress:
@@ -214,6 +220,35 @@ class Projector:
                     log.error("projection %s stopped at position %s: %s", view.name, event.position,
                               reason)
                     raise ProjectionFailed(view.name, event.position, reason) from e
+
+    def _write_together(self, pending: list[tuple[View, list[Event]]]) -> bool:
+        """Following the log: every view's part of a batch in one transaction, committed without
+        waiting for the WAL flush on PostgreSQL. Each view's rows still commit with its position,
+        so a commit lost in a database crash is only redone. False (nothing written) when a view
+        fails: the caller then goes view by view, which stops the failing view at its event."""
+        if len(pending) < 2:
+            return False
+        names = sorted(view.name for view, _ in pending)  # one lock order for every process
+        try:
+            with self.db.transaction() as cur:
+                if self.db.kind == "postgresql":
+                    cur.execute("SET LOCAL synchronous_commit = off")
+                cur.execute(f"SELECT view, position FROM rm_tracking WHERE view IN ({', '.join('?' * len(names))}) "
+                            f"ORDER BY view{self._lock_clause}", names)
+                done = {row["view"]: int(row["position"]) for row in cur.fetchall()}
+                moved = []
+                for view, events in pending:
+                    events = [e for e in events if e.position > done.get(view.name, 0)]
+                    if events:
+                        self._project(cur, view, events)
+                        moved.append((events[-1].position, view.name))
+                if moved:
+                    cur.executemany("UPDATE rm_tracking SET position = ?, error_position = NULL, error = NULL "
+                                    "WHERE view = ?", moved)
+        except Exception as e:  # noqa: BLE001 - redone view by view, where the error is recorded
+            log.info("catch-up of %d views together failed (%s): going view by view", len(pending), e)
+            return False
+        return True
 
     def _write(self, view: View, events: list[Event]) -> None:
         with self.db.transaction() as cur:

@@ -23,6 +23,7 @@ from rich.table import Table
 from domain.actor import Actor
 from domain.errors import TrackerError
 from services import Services, Store, open_store
+from tracker.crash import enable_crash_traces
 
 app = typer.Typer(help="Sổ Trách Nhiệm — sổ theo dõi thanh tra, kỷ luật và trách nhiệm người đứng đầu.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -290,6 +291,7 @@ def projections_run(database_url: DatabaseOption = None,
     from projections.runner import ProjectionFailed
     from tracker.bootstrap import LogListener, Tracker
 
+    enable_crash_traces()
     with Tracker(database_url) as tracker:
         tracker.projector.batch_size = max(1, batch_size)
         try:
