@@ -2,8 +2,9 @@
 
 Each view writes its rows and its tracking position in the same transaction, so every event is
 applied exactly once. Following the log, one transaction takes every view's part of a batch; a
-rebuild commits each view's batches on their own. A view that cannot process an event stops the runner: the batch before
-that event is committed, the position and the reason are recorded, and the next run resumes there.
+rebuild commits each view's batches on their own. A view that cannot process an event stops the
+runner: the batch before that event is committed, the position and the reason are recorded, and
+the next run resumes there.
 """
 
 from __future__ import annotations
