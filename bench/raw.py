@@ -60,6 +60,19 @@ def _timed_loop(seconds: float, max_ops: int | None, op: Any) -> tuple[int, floa
 PG_TABLE = "bench_raw_events"
 
 
+def _ordered_read(page_after: Any) -> tuple[float, int]:
+    """Rows/s of reading the table in id order, page by page (`page_after(last id)`), best of two
+    (the first warms the cache); and the number of rows read."""
+    best, n = 0.0, 0
+    for _ in range(2):
+        n, last, started = 0, 0, time.perf_counter()
+        while page := page_after(last):
+            n += len(page)
+            last = page[-1][0]
+        best = max(best, n / (time.perf_counter() - started))
+    return best, n
+
+
 def pg_raw_limits(dsn: str, *, seconds: float = 3.0, copy_rows: int = 200_000, connections: int = 8,
                   max_ops: int | None = None, log: Any = None) -> dict[str, Any]:
     import psycopg
@@ -159,20 +172,9 @@ def pg_raw_limits(dsn: str, *, seconds: float = 3.0, copy_rows: int = 200_000, c
         say("ordered read")
         select = (f"SELECT notification_id, originator_id, originator_version, topic, state FROM {PG_TABLE} "
                   f"WHERE notification_id > %s ORDER BY notification_id LIMIT {PAGE}")
-        best = None
-        for _ in range(2):
-            n, last, started = 0, 0, time.perf_counter()
-            with conn.cursor() as cur:
-                while True:
-                    page = cur.execute(select, (last,), prepare=True).fetchall()
-                    if not page:
-                        break
-                    n += len(page)
-                    last = page[-1][0]
-            rate = n / (time.perf_counter() - started)
-            best = rate if best is None else max(best, rate)
-        out["read_rows_s"] = best
-        out["read_rows"] = n
+        with conn.cursor() as cur:
+            out["read_rows_s"], out["read_rows"] = _ordered_read(
+                lambda last: cur.execute(select, (last,), prepare=True).fetchall())
         conn.execute(f"DROP TABLE IF EXISTS {PG_TABLE}")
     return out
 
@@ -255,20 +257,7 @@ def sqlite_raw_limits(path: Path, *, seconds: float = 3.0, copy_rows: int = 200_
         say("ordered read")
         select = (f"SELECT rowid, originator_id, originator_version, topic, state FROM raw_events "
                   f"WHERE rowid > ? ORDER BY rowid LIMIT {PAGE}")
-        best = None
-        n = 0
-        for _ in range(2):
-            n, last, started = 0, 0, time.perf_counter()
-            while True:
-                page = conn.execute(select, (last,)).fetchall()
-                if not page:
-                    break
-                n += len(page)
-                last = page[-1][0]
-            rate = n / (time.perf_counter() - started)
-            best = rate if best is None else max(best, rate)
-        out["read_rows_s"] = best
-        out["read_rows"] = n
+        out["read_rows_s"], out["read_rows"] = _ordered_read(lambda last: conn.execute(select, (last,)).fetchall())
     finally:
         conn.close()
         for suffix in ("", "-wal", "-shm"):

@@ -36,22 +36,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):
     sys.path.insert(0, str(ROOT))
 
+from bench.rebuild import peak_rss_mb  # noqa: E402
 from bench.report import latency_summary  # noqa: E402
 
 
 def say(msg: str) -> None:
     print(f"    {msg}", file=sys.stderr, flush=True)
-
-
-def peak_rss_mb() -> float | None:
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
 
 
 # -- raw limits ------------------------------------------------------------------------------------
