@@ -229,41 +229,37 @@ class Projector:
         fails: the caller then goes view by view, which stops the failing view at its event."""
         if len(pending) < 2:
             return False
-        names = sorted(view.name for view, _ in pending)  # one lock order for every process
         try:
-            with self.db.transaction() as cur:
-                if self.db.kind == "postgresql":
-                    cur.execute("SET LOCAL synchronous_commit = off")
-                cur.execute(f"SELECT view, position FROM rm_tracking WHERE view IN ({', '.join('?' * len(names))}) "
-                            f"ORDER BY view{self._lock_clause}", names)
-                done = {row["view"]: int(row["position"]) for row in cur.fetchall()}
-                moved = []
-                for view, events in pending:
-                    events = [e for e in events if e.position > done.get(view.name, 0)]
-                    if events:
-                        self._project(cur, view, events)
-                        moved.append((events[-1].position, view.name))
-                if moved:
-                    cur.executemany("UPDATE rm_tracking SET position = ?, error_position = NULL, error = NULL "
-                                    "WHERE view = ?", moved)
+            self._write_views(pending, relaxed=True)
         except Exception as e:  # noqa: BLE001 - redone view by view, where the error is recorded
             log.info("catch-up of %d views together failed (%s): going view by view", len(pending), e)
             return False
         return True
 
     def _write(self, view: View, events: list[Event]) -> None:
+        self._write_views([(view, events)])
+
+    def _write_views(self, pending: list[tuple[View, list[Event]]], *, relaxed: bool = False) -> None:
+        """The views' rows and positions in one transaction (`relaxed`: without waiting for the WAL
+        flush on PostgreSQL)."""
+        names = sorted(view.name for view, _ in pending)  # one lock order for every process
         with self.db.transaction() as cur:
+            if relaxed and self.db.kind == "postgresql":
+                cur.execute("SET LOCAL synchronous_commit = off")
             # Several processes may catch up at once (the worker, and API processes wanting to
-            # read their own writes): lock the view's tracking row, then skip what another did.
-            cur.execute("SELECT position FROM rm_tracking WHERE view = ?" + self._lock_clause, (view.name,))
-            row = cur.fetchone()
-            done = int(row["position"]) if row else 0
-            events = [e for e in events if e.position > done]
-            if not events:
-                return
-            self._project(cur, view, events)
-            cur.execute("UPDATE rm_tracking SET position = ?, error_position = NULL, error = NULL "
-                        "WHERE view = ?", (events[-1].position, view.name))
+            # read their own writes): lock the views' tracking rows, then skip what another did.
+            cur.execute(f"SELECT view, position FROM rm_tracking WHERE view IN ({', '.join('?' * len(names))}) "
+                        f"ORDER BY view{self._lock_clause}", names)
+            done = {row["view"]: int(row["position"]) for row in cur.fetchall()}
+            moved = []
+            for view, events in pending:
+                events = [e for e in events if e.position > done.get(view.name, 0)]
+                if events:
+                    self._project(cur, view, events)
+                    moved.append((events[-1].position, view.name))
+            if moved:
+                cur.executemany("UPDATE rm_tracking SET position = ?, error_position = NULL, error = NULL "
+                                "WHERE view = ?", moved)
 
     def _project(self, cur: Cursor, view: View, events: list[Event]) -> None:
         """Apply the events to one view's rows, in the open transaction."""
