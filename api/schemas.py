@@ -16,6 +16,7 @@ from domain.enums import (
     FindingCategory,
     InspectionKind,
     Nature,
+    NoLimitationGround,
     OfficialCategory,
     Outcome,
     Rating,
@@ -137,6 +138,23 @@ class OfficialCreate(Schema):
     since: date | None = None
 
 
+class Retirement(Schema):
+    retired_on: date
+    note: Annotated[str, msgspec.Meta(max_length=4000)] = ""
+
+
+class InitiativeCreate(Schema):
+    title: Text
+    decision_no: Short
+    recognised_on: date
+
+
+class InitiativeOut(Schema):
+    title: str
+    decision_no: str
+    recognised_on: date
+
+
 class OfficialOut(Schema):
     id: UUID
     personnel_code: str
@@ -145,6 +163,8 @@ class OfficialOut(Schema):
     unit_id: UUID
     is_leader: bool
     version: int
+    retired_on: date | None = None
+    initiatives: list[InitiativeOut] = []
 
 
 # -- inspections -------------------------------------------------------------------------------------
@@ -260,12 +280,18 @@ class CaseCreate(Schema):
     detected_on: date
     inspection_id: UUID | None = None
     finding_id: UUID | None = None
+    no_limitation_ground: NoLimitationGround | None = None
 
 
 class Deferral(Schema):
     reason: DeferralReason
     on: date
     note: str = ""
+
+
+class HandlingRequest(Schema):
+    on: date
+    note: Annotated[str, msgspec.Meta(max_length=4000)] = ""
 
 
 class Resumption(Schema):
@@ -297,6 +323,19 @@ class Decision(Schema):
     override_reason: str | None = None
 
 
+class JointDecision(Schema):
+    case_ids: Annotated[list[UUID], msgspec.Meta(min_length=2, max_length=50)]
+    form: DisciplineForm
+    decision_no: Short
+    decided_on: date
+    override_reason: str | None = None
+
+
+class JointDecided(Schema):
+    items: list[Versioned]
+    position: int | None = None  # the log position of the write (read models at it or later show it)
+
+
 class Exemption(Schema):
     ground: ExemptionGround
     basis: Text
@@ -326,7 +365,7 @@ class CaseOut(Schema):
     detected_on: date
     state: CaseState
     handling_deadline: date
-    limitation_deadline: date
+    limitation_deadline: date | None  # None: no limitation period applies
     days_to_handling_deadline: int
     extended_on: date | None
     deferred_since: date | None
@@ -341,6 +380,9 @@ class CaseOut(Schema):
     closed_on: date | None
     version: int
     as_of_position: int | None = None
+    regime_title: str | None = None
+    no_limitation_ground: NoLimitationGround | None = None
+    handling_requested_on: date | None = None
 
 
 # -- accountability, tasks, KPI ----------------------------------------------------------------------

@@ -57,6 +57,17 @@ class DisciplineForm(StrEnum):
     REMOVAL_FROM_POST = "removal_from_post"
     DISMISSAL = "dismissal"
     RECALL = "recall"
+    # Xóa tư cách chức vụ đã đảm nhiệm: for officials disciplined after they retired or left.
+    REMOVAL_OF_TITLE = "removal_of_title"
+
+
+class NoLimitationGround(StrEnum):
+    """Violations to which no limitation period applies."""
+
+    NATIONAL_SECURITY = "national_security"
+    INTERNAL_POLITICAL_SECURITY = "internal_political_security"
+    FALSE_CREDENTIALS = "false_credentials"
+    PARTY_EXPULSION = "party_expulsion"
 
 
 class ExemptionGround(StrEnum):
@@ -69,6 +80,8 @@ class ExemptionGround(StrEnum):
 class DeferralReason(StrEnum):
     ILLNESS = "illness"
     ANNUAL_LEAVE = "annual_leave"
+    PERMITTED_LEAVE = "permitted_leave"
+    PREGNANCY = "pregnancy"
     MATERNITY = "maternity"
     CHILD_UNDER_12_MONTHS = "child_under_12_months"
     PROSECUTION = "prosecution"
@@ -144,12 +157,22 @@ LABELS_VI: dict[StrEnum, str] = {
     DisciplineForm.REMOVAL_FROM_POST: "Cách chức",
     DisciplineForm.DISMISSAL: "Buộc thôi việc",
     DisciplineForm.RECALL: "Bãi nhiệm",
+    DisciplineForm.REMOVAL_OF_TITLE: "Xóa tư cách chức vụ đã đảm nhiệm",
+    NoLimitationGround.NATIONAL_SECURITY: "Xâm hại lợi ích quốc gia trong lĩnh vực quốc phòng, an ninh, "
+                                          "đối ngoại",
+    NoLimitationGround.INTERNAL_POLITICAL_SECURITY: "Vi phạm về công tác bảo vệ chính trị nội bộ",
+    NoLimitationGround.FALSE_CREDENTIALS: "Sử dụng văn bằng, chứng chỉ, giấy chứng nhận, xác nhận giả "
+                                          "hoặc không hợp pháp",
+    NoLimitationGround.PARTY_EXPULSION: "Đảng viên vi phạm đến mức phải xử lý kỷ luật bằng hình thức "
+                                        "khai trừ",
     ExemptionGround.INNOVATION_RISK: "Rủi ro khi thực hiện đổi mới, sáng tạo (Nghị định 73/2023)",
     ExemptionGround.SUPERIOR_ORDER: "Chấp hành quyết định của cấp trên",
     ExemptionGround.LOSS_OF_CAPACITY: "Mất năng lực hành vi dân sự",
     ExemptionGround.FORCE_MAJEURE: "Sự kiện bất khả kháng",
     DeferralReason.ILLNESS: "Ốm đau, điều trị nội trú",
     DeferralReason.ANNUAL_LEAVE: "Nghỉ hằng năm",
+    DeferralReason.PERMITTED_LEAVE: "Nghỉ theo chế độ, nghỉ việc riêng được cho phép",
+    DeferralReason.PREGNANCY: "Đang mang thai",
     DeferralReason.MATERNITY: "Nghỉ thai sản",
     DeferralReason.CHILD_UNDER_12_MONTHS: "Nuôi con dưới 12 tháng tuổi",
     DeferralReason.PROSECUTION: "Bị tạm giữ, tạm giam, khởi tố",

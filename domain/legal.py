@@ -11,11 +11,14 @@ import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 
 from domain.enums import (
+    DeferralReason,
     DisciplineForm,
     ExemptionGround,
     Nature,
+    NoLimitationGround,
     OfficialCategory,
     Rating,
     Severity,
@@ -26,31 +29,62 @@ from domain.errors import RuleViolated
 
 F = DisciplineForm
 C = OfficialCategory
+D = DeferralReason
 
 # Heavier forms rank higher; cách chức is heavier than giáng chức, buộc thôi việc and bãi nhiệm end
-# the employment or mandate.
+# the employment or mandate. Xóa tư cách chức vụ (retired officials only) sits where cách chức does.
 FORM_RANK: Mapping[DisciplineForm, int] = {
     F.REPRIMAND: 1,
     F.WARNING: 2,
     F.SALARY_STEP_DOWN: 3,
     F.DEMOTION: 4,
     F.REMOVAL_FROM_POST: 5,
+    F.REMOVAL_OF_TITLE: 5,
     F.DISMISSAL: 6,
     F.RECALL: 6,
 }
 
 
+class Post(StrEnum):
+    """Who a form is open to, by the post the official holds."""
+
+    ANY = "any"
+    LEADER = "leader"          # holds a leadership or management post
+    NON_LEADER = "non_leader"  # holds none
+
+
 @dataclass(frozen=True)
 class FormRule:
-    """One discipline form open to a category; some only to leaders or managers."""
+    """One discipline form open to a category; some only to leaders or managers, some only to others."""
 
     form: DisciplineForm
-    leaders_only: bool = False
+    post: Post = Post.ANY
+
+    def open_to(self, is_leader: bool) -> bool:
+        return self.post == Post.ANY or (self.post == Post.LEADER) == is_leader
+
+
+# Grounds on which discipline is not yet considered ("chưa xem xét xử lý kỷ luật").
+_ND112_DEFERRAL = frozenset({D.ANNUAL_LEAVE, D.PERMITTED_LEAVE, D.ILLNESS, D.PREGNANCY, D.MATERNITY,
+                             D.CHILD_UNDER_12_MONTHS, D.PROSECUTION})
+_ND172_DEFERRAL = frozenset({D.ILLNESS, D.PREGNANCY, D.MATERNITY, D.CHILD_UNDER_12_MONTHS,
+                             D.PROSECUTION})
+# ... except, under Nghị định 172/2025 only, when the official asks in writing to be handled.
+_WRITTEN_REQUEST_GROUNDS = frozenset({D.PREGNANCY, D.MATERNITY, D.CHILD_UNDER_12_MONTHS})
+
+# Officials who have retired or left are still disciplined for violations committed in office, with
+# these forms only (xóa tư cách chức vụ for one who held a post).
+_RETIRED_FORMS = (FormRule(F.REPRIMAND), FormRule(F.WARNING),
+                  FormRule(F.REMOVAL_OF_TITLE, Post.LEADER))
+
+# Violations to which no limitation period applies.
+_NO_LIMITATION = frozenset(NoLimitationGround)
 
 
 @dataclass(frozen=True)
 class DisciplineRegime:
-    """Discipline forms and the two legal clocks in force for some categories over a date range."""
+    """Discipline forms, the two legal clocks and the procedure in force for some categories over a
+    date range."""
 
     code: str
     title: str
@@ -58,19 +92,38 @@ class DisciplineRegime:
     valid_to: date | None
     forms: Mapping[OfficialCategory, tuple[FormRule, ...]]
     forms_article: Mapping[OfficialCategory, str]
+    deferral_grounds: frozenset[DeferralReason]
+    deferral_article: str
+    retired_article: str
+    no_limitation_article: str
+    retired_forms: tuple[FormRule, ...] = _RETIRED_FORMS
+    no_limitation_grounds: frozenset[NoLimitationGround] = _NO_LIMITATION
+    written_request_grounds: frozenset[DeferralReason] = frozenset()
     handling_days: int = 90
     handling_days_extended: int = 150
-    handling_article: str = "Điều 80 Luật Cán bộ, công chức (sửa đổi 2019)"
-    limitation_years_reprimand: int = 5
-    limitation_years_other: int = 10
-    limitation_article: str = "Điều 80 Luật Cán bộ, công chức (sửa đổi 2019)"
+    handling_article: str = "Khoản 5 Điều 5 Nghị định 112/2020/NĐ-CP (sửa đổi bởi Nghị định 71/2023/NĐ-CP)"
     in_force_months: int = 12
-    repeat_article: str = "Điều 2 Nghị định 112/2020/NĐ-CP"
+    repeat_article: str = "Khoản 3 Điều 2 Nghị định 112/2020/NĐ-CP"
 
     def covers(self, category: OfficialCategory, on: date) -> bool:
         return (category in self.forms and self.valid_from <= on
                 and (self.valid_to is None or on <= self.valid_to))
 
+
+# Luật Cán bộ, công chức art. 79 and Luật Viên chức art. 52, both as amended by Luật 52/2019/QH14:
+# salary step-down only for công chức holding no leadership or management post, demotion and
+# removal only for those who do; viên chức never have salary step-down.
+_PUBLIC_EMPLOYEE_FORMS = (FormRule(F.REPRIMAND), FormRule(F.WARNING),
+                          FormRule(F.REMOVAL_FROM_POST, Post.LEADER), FormRule(F.DISMISSAL))
+_PUBLIC_EMPLOYEE_ARTICLE = "Điều 52 Luật Viên chức (sửa đổi 2019); Điều 15 Nghị định 112/2020/NĐ-CP"
+_ND112_COMMON = dict(
+    deferral_grounds=_ND112_DEFERRAL,
+    deferral_article="Khoản 4 Điều 3 Nghị định 112/2020/NĐ-CP",
+    retired_article="Khoản 4 Điều 84 Luật Cán bộ, công chức và khoản 3 Điều 52 Luật Viên chức "
+                    "(sửa đổi 2019); Nghị định 112/2020/NĐ-CP (sửa đổi bởi Nghị định 71/2023/NĐ-CP)",
+    no_limitation_article="Khoản 2 Điều 80 Luật Cán bộ, công chức; khoản 2 Điều 53 Luật Viên chức "
+                          "(sửa đổi 2019)",
+)
 
 DISCIPLINE_REGIMES: tuple[DisciplineRegime, ...] = (
     DisciplineRegime(
@@ -82,19 +135,19 @@ DISCIPLINE_REGIMES: tuple[DisciplineRegime, ...] = (
             C.CADRE: (FormRule(F.REPRIMAND), FormRule(F.WARNING),
                       FormRule(F.REMOVAL_FROM_POST), FormRule(F.RECALL)),
             C.CIVIL_SERVANT: (FormRule(F.REPRIMAND), FormRule(F.WARNING),
-                              FormRule(F.SALARY_STEP_DOWN), FormRule(F.DEMOTION, leaders_only=True),
-                              FormRule(F.REMOVAL_FROM_POST, leaders_only=True),
+                              FormRule(F.SALARY_STEP_DOWN, Post.NON_LEADER),
+                              FormRule(F.DEMOTION, Post.LEADER),
+                              FormRule(F.REMOVAL_FROM_POST, Post.LEADER),
                               FormRule(F.DISMISSAL)),
-            C.PUBLIC_EMPLOYEE: (FormRule(F.REPRIMAND), FormRule(F.WARNING),
-                                FormRule(F.SALARY_STEP_DOWN),
-                                FormRule(F.REMOVAL_FROM_POST, leaders_only=True),
-                                FormRule(F.DISMISSAL)),
+            C.PUBLIC_EMPLOYEE: _PUBLIC_EMPLOYEE_FORMS,
         },
         forms_article={
-            C.CADRE: "Điều 7 Nghị định 112/2020/NĐ-CP",
-            C.CIVIL_SERVANT: "Điều 8 Nghị định 112/2020/NĐ-CP",
-            C.PUBLIC_EMPLOYEE: "Điều 15 Nghị định 112/2020/NĐ-CP",
+            C.CADRE: "Điều 78 Luật Cán bộ, công chức; Điều 7 Nghị định 112/2020/NĐ-CP",
+            C.CIVIL_SERVANT: "Điều 79 Luật Cán bộ, công chức (sửa đổi 2019); Điều 8 Nghị định "
+                             "112/2020/NĐ-CP",
+            C.PUBLIC_EMPLOYEE: _PUBLIC_EMPLOYEE_ARTICLE,
         },
+        **_ND112_COMMON,
     ),
     DisciplineRegime(
         code="nd172_2025",
@@ -105,31 +158,35 @@ DISCIPLINE_REGIMES: tuple[DisciplineRegime, ...] = (
             C.CADRE: (FormRule(F.REPRIMAND), FormRule(F.WARNING),
                       FormRule(F.REMOVAL_FROM_POST), FormRule(F.RECALL)),
             C.CIVIL_SERVANT: (FormRule(F.REPRIMAND), FormRule(F.WARNING),
-                              FormRule(F.REMOVAL_FROM_POST, leaders_only=True),
+                              FormRule(F.REMOVAL_FROM_POST, Post.LEADER),
                               FormRule(F.DISMISSAL)),
         },
         forms_article={
             C.CADRE: "Nghị định 172/2025/NĐ-CP (hình thức kỷ luật đối với cán bộ)",
             C.CIVIL_SERVANT: "Nghị định 172/2025/NĐ-CP (hình thức kỷ luật đối với công chức)",
         },
-        handling_article="Luật Cán bộ, công chức 2025; Nghị định 172/2025/NĐ-CP",
-        limitation_article="Luật Cán bộ, công chức 2025; Nghị định 172/2025/NĐ-CP",
-        repeat_article="Nghị định 172/2025/NĐ-CP",
+        deferral_grounds=_ND172_DEFERRAL,
+        written_request_grounds=_WRITTEN_REQUEST_GROUNDS,
+        deferral_article="Nghị định 172/2025/NĐ-CP (các trường hợp chưa xem xét xử lý kỷ luật)",
+        retired_article="Điểm b khoản 2 Điều 1 Nghị định 172/2025/NĐ-CP",
+        no_limitation_article="Luật Cán bộ, công chức số 80/2025/QH15; Nghị định 172/2025/NĐ-CP",
+        handling_article="Luật Cán bộ, công chức số 80/2025/QH15; Nghị định 172/2025/NĐ-CP",
+        repeat_article="Khoản 3 Điều 2 Nghị định 172/2025/NĐ-CP",
     ),
+    # Viên chức stay under Nghị định 112/2020 after 01/07/2025 (Nghị định 172/2025 covers cán bộ and
+    # công chức only); the code is kept apart because decisions stored since then name it.
     DisciplineRegime(
         code="nd112_2020_public_employees_2025",
-        title="Nghị định 112/2020/NĐ-CP đối với viên chức, không còn hình thức hạ bậc lương "
-              "từ 01/07/2025",
+        title="Nghị định 112/2020/NĐ-CP, sửa đổi bởi Nghị định 71/2023/NĐ-CP (viên chức, từ 01/07/2025)",
         valid_from=date(2025, 7, 1),
         valid_to=None,
-        forms={
-            C.PUBLIC_EMPLOYEE: (FormRule(F.REPRIMAND), FormRule(F.WARNING),
-                                FormRule(F.REMOVAL_FROM_POST, leaders_only=True),
-                                FormRule(F.DISMISSAL)),
-        },
-        forms_article={C.PUBLIC_EMPLOYEE: "Điều 15 Nghị định 112/2020/NĐ-CP (từ 01/07/2025)"},
+        forms={C.PUBLIC_EMPLOYEE: _PUBLIC_EMPLOYEE_FORMS},
+        forms_article={C.PUBLIC_EMPLOYEE: _PUBLIC_EMPLOYEE_ARTICLE},
+        **_ND112_COMMON,
     ),
 )
+
+REGIME_TITLES: Mapping[str, str] = {r.code: r.title for r in DISCIPLINE_REGIMES}
 
 
 def fmt_date(d: date) -> str:
@@ -148,23 +205,37 @@ def discipline_regime(category: OfficialCategory, on: date) -> DisciplineRegime:
     )
 
 
-def allowed_forms(category: OfficialCategory, is_leader: bool, on: date) -> tuple[DisciplineForm, ...]:
-    """Forms the law allows for this official on this date, lightest first."""
+def _form_rules(regime: DisciplineRegime, category: OfficialCategory,
+                retired: bool) -> tuple[FormRule, ...]:
+    return regime.retired_forms if retired else regime.forms[category]
+
+
+def forms_article(regime: DisciplineRegime, category: OfficialCategory, retired: bool) -> str:
+    return regime.retired_article if retired else regime.forms_article[category]
+
+
+def allowed_forms(category: OfficialCategory, is_leader: bool, on: date, *,
+                  retired: bool = False) -> tuple[DisciplineForm, ...]:
+    """Forms the law allows for this official on this date, lightest first. For a retired official,
+    `is_leader` says whether they held a post when they committed the violation."""
     regime = discipline_regime(category, on)
-    return tuple(r.form for r in regime.forms[category] if is_leader or not r.leaders_only)
+    return tuple(r.form for r in _form_rules(regime, category, retired) if r.open_to(is_leader))
 
 
 def check_form_allowed(form: DisciplineForm, category: OfficialCategory, is_leader: bool,
-                       on: date) -> DisciplineRegime:
+                       on: date, *, retired: bool = False) -> DisciplineRegime:
     """Raise `discipline_form_not_allowed` unless the form is legal here; return the regime."""
     regime = discipline_regime(category, on)
-    allowed = allowed_forms(category, is_leader, on)
+    allowed = allowed_forms(category, is_leader, on, retired=retired)
     if form not in allowed:
-        who = label(category).lower() + (" giữ chức vụ lãnh đạo, quản lý" if is_leader else "")
+        who = label(category).lower() + (" giữ chức vụ lãnh đạo, quản lý" if is_leader
+                                         else " không giữ chức vụ lãnh đạo, quản lý")
+        if retired:
+            who += " đã nghỉ hưu, nghỉ việc"
         choices = ", ".join(label(f) for f in allowed)
         raise RuleViolated(
             f"Hình thức '{label(form)}' không áp dụng cho {who} vào ngày {fmt_date(on)} "
-            f"theo {regime.forms_article[category]}; được áp dụng: {choices}.",
+            f"theo {forms_article(regime, category, retired)}; được áp dụng: {choices}.",
             rule="discipline_form_not_allowed", field="form", value=form.value,
         )
     return regime
@@ -179,10 +250,75 @@ def heaviest(forms: Iterable[DisciplineForm]) -> DisciplineForm:
 
 
 def next_heavier(form: DisciplineForm, category: OfficialCategory, is_leader: bool,
-                 on: date) -> DisciplineForm | None:
+                 on: date, *, retired: bool = False) -> DisciplineForm | None:
     """The lightest allowed form one level heavier than `form`, or None at the top."""
-    heavier = [f for f in allowed_forms(category, is_leader, on) if FORM_RANK[f] > FORM_RANK[form]]
+    heavier = [f for f in allowed_forms(category, is_leader, on, retired=retired)
+               if FORM_RANK[f] > FORM_RANK[form]]
     return min(heavier, key=lambda f: FORM_RANK[f]) if heavier else None
+
+
+@dataclass(frozen=True)
+class RepeatRequirement:
+    """What a new violation committed while a decision is in force must get, and which branch says so."""
+
+    required: DisciplineForm
+    branch: str  # "a": one level above the form in force; "b": one level above the new one's own
+    article: str
+
+
+def repeat_requirement(in_force: DisciplineForm, warranted: DisciplineForm,
+                       category: OfficialCategory, is_leader: bool, on: date, *,
+                       retired: bool = False) -> RepeatRequirement:
+    """Khoản 3 Điều 2 Nghị định 112/2020 and 172/2025: a new violation while a decision is in force
+    gets (a) one level above the form in force when it warrants no heavier form, (b) one level above
+    its own form when it warrants a heavier one. At the top of the scale the heaviest form applies."""
+    regime = discipline_regime(category, on)
+    branch, base = ("b", warranted) if FORM_RANK[warranted] > FORM_RANK[in_force] else ("a", in_force)
+    allowed = allowed_forms(category, is_leader, on, retired=retired)
+    required = next_heavier(base, category, is_leader, on, retired=retired) or heaviest(allowed)
+    return RepeatRequirement(required, branch, regime.repeat_article)
+
+
+@dataclass(frozen=True)
+class SeveralViolationsRule:
+    """How several violations considered at one time are decided, by the date of the decision."""
+
+    valid_from: date
+    valid_to: date | None
+    one_level_above: bool  # True: one level above the heaviest violation's form; False: the heaviest
+    article: str
+
+    def covers(self, on: date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+SEVERAL_VIOLATIONS_RULES: tuple[SeveralViolationsRule, ...] = (
+    # Original wording of Nghị định 112/2020: one level heavier than the heaviest violation's form.
+    SeveralViolationsRule(date(2020, 9, 20), date(2023, 9, 19), True,
+                          "Khoản 2 Điều 2 Nghị định 112/2020/NĐ-CP"),
+    # Nghị định 71/2023 (in force 20/09/2023) and Nghị định 172/2025: the heaviest form.
+    SeveralViolationsRule(date(2023, 9, 20), date(2025, 6, 30), False,
+                          "Khoản 2 Điều 2 Nghị định 112/2020/NĐ-CP, sửa đổi bởi Nghị định 71/2023/NĐ-CP"),
+    SeveralViolationsRule(date(2025, 7, 1), None, False, "Khoản 2 Điều 2 Nghị định 172/2025/NĐ-CP"),
+)
+
+
+def several_violations_rule(on: date) -> SeveralViolationsRule:
+    for rule in SEVERAL_VIOLATIONS_RULES:
+        if rule.covers(on):
+            return rule
+    raise RuleViolated(f"Không có quy định xử lý nhiều vi phạm áp dụng cho ngày {fmt_date(on)}.",
+                       rule="no_discipline_regime", field="decidedOn", value=on.isoformat())
+
+
+def joint_required_form(warranted: Iterable[DisciplineForm], category: OfficialCategory,
+                        is_leader: bool, on: date, *, retired: bool = False) -> tuple[DisciplineForm, str]:
+    """The form several violations decided together must get at least, and the article saying so."""
+    rule = several_violations_rule(on)
+    top = heaviest(warranted)
+    if rule.one_level_above:
+        top = next_heavier(top, category, is_leader, on, retired=retired) or top
+    return top, rule.article
 
 
 def add_months(d: date, months: int) -> date:
@@ -214,19 +350,80 @@ def warranted_form(severity: Severity, proposed: DisciplineForm | None) -> Disci
 
 def handling_deadline(category: OfficialCategory, detected_on: date, extended: bool,
                       deferred_days: int) -> date:
-    """90 days from detection (150 with a recorded extension), deferred days not counted."""
+    """90 days from detection (150 with a recorded extension), deferred days not counted. The day of
+    detection is not counted (Điều 147 Bộ luật Dân sự 2015), so the 90th day is detection + 90."""
     regime = discipline_regime(category, detected_on)
     days = regime.handling_days_extended if extended else regime.handling_days
     return detected_on + timedelta(days=days + deferred_days)
 
 
-def limitation_deadline(category: OfficialCategory, occurred_on: date,
-                        form: DisciplineForm, regime_date: date) -> date:
-    """Last day discipline may be decided: 5 years from the violation at reprimand level, else 10."""
+@dataclass(frozen=True)
+class LimitationRule:
+    """The limitation periods in years, by the date on which the question is asked (detection)."""
+
+    valid_from: date
+    valid_to: date | None
+    years_reprimand: int
+    years_other: int
+    article: str
+
+    def covers(self, on: date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+LIMITATION_RULES: tuple[LimitationRule, ...] = (
+    LimitationRule(date(2020, 7, 1), date(2022, 11, 14), 2, 5,
+                   "Khoản 1 Điều 80 Luật Cán bộ, công chức, khoản 1 Điều 53 Luật Viên chức (sửa đổi 2019)"),
+    # Nghị quyết 76/2022/QH15 (15/11/2022) raised them to 5 and 10 years, as the Party's rules have.
+    LimitationRule(date(2022, 11, 15), None, 5, 10,
+                   "Nghị quyết 76/2022/QH15; Điều 5 Nghị định 112/2020/NĐ-CP (sửa đổi bởi Nghị định "
+                   "71/2023/NĐ-CP)"),
+)
+
+
+def limitation_rule(on: date) -> LimitationRule:
+    for rule in LIMITATION_RULES:
+        if rule.covers(on):
+            return rule
+    raise RuleViolated(f"Không có quy định thời hiệu xử lý kỷ luật áp dụng cho ngày {fmt_date(on)}.",
+                       rule="no_discipline_regime", field="detectedOn", value=on.isoformat())
+
+
+def limitation_deadline(category: OfficialCategory, occurred_on: date, form: DisciplineForm,
+                        regime_date: date,
+                        no_limitation: NoLimitationGround | None = None) -> date | None:
+    """Last day discipline may be decided: 5 years from the violation at reprimand level, else 10;
+    None where no limitation period applies.
+
+    Counted as Bộ luật Dân sự 2015 counts a period in years: the day of the violation is not counted
+    (Điều 147) and the period ends at the end of the corresponding day of the last year (điểm c
+    khoản 1 Điều 148), or the month's last day when that day does not exist (29/02). The rule of
+    khoản 5 Điều 148 (a last day on a day off moves to the next working day) is not applied: it
+    would lengthen a bar on the authority against the official, and holidays are not modelled."""
     regime = discipline_regime(category, regime_date)
-    years = (regime.limitation_years_reprimand if form == F.REPRIMAND
-             else regime.limitation_years_other)
-    return add_years(occurred_on, years) - timedelta(days=1)
+    if no_limitation is not None and no_limitation in regime.no_limitation_grounds:
+        return None
+    rule = limitation_rule(regime_date)
+    return add_years(occurred_on, rule.years_reprimand if form == F.REPRIMAND else rule.years_other)
+
+
+def check_deferral_ground(reason: DeferralReason, category: OfficialCategory, on: date) -> DisciplineRegime:
+    """Raise `deferral_reason_not_allowed` unless the regime in force on `on` has this ground."""
+    regime = discipline_regime(category, on)
+    if reason not in regime.deferral_grounds:
+        choices = ", ".join(label(g) for g in DeferralReason if g in regime.deferral_grounds)
+        raise RuleViolated(
+            f"'{label(reason)}' không phải là trường hợp chưa xem xét xử lý kỷ luật "
+            f"{label(category).lower()} vào ngày {fmt_date(on)} theo {regime.deferral_article}; "
+            f"các trường hợp: {choices}.",
+            rule="deferral_reason_not_allowed", field="reason", value=reason.value)
+    return regime
+
+
+def deferral_grounds(category: OfficialCategory, on: date) -> tuple[DeferralReason, ...]:
+    """The grounds the regime in force on `on` has, in the enum's order."""
+    regime = discipline_regime(category, on)
+    return tuple(g for g in DeferralReason if g in regime.deferral_grounds)
 
 
 def deferred_days(intervals: Iterable[tuple[date, date | None]], until: date) -> int:

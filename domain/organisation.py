@@ -12,6 +12,7 @@ from domain.base import (
     TrackerAggregate,
     illegal,
     natural_id,
+    not_in_future,
     require_date,
     require_reason,
     require_text,
@@ -167,6 +168,15 @@ class DisciplineRecord:
         return self.decided_on <= on and (self.in_force_until is None or on <= self.in_force_until)
 
 
+@dataclass(frozen=True)
+class Initiative:
+    """An initiative (sáng kiến) recognised by a competent council's decision."""
+
+    title: str
+    decision_no: str
+    recognised_on: date
+
+
 def _at(items: list[Any], on: date) -> Any:
     """The last dated entry whose `since` is on or before `on` (an undated first entry always applies)."""
     current = items[0]
@@ -224,11 +234,33 @@ class Official(TrackerAggregate):
             official.discipline = [*official.discipline, DisciplineRecord(
                 self.case_id, self.form, self.decided_on, self.in_force_until, self.decision_no)]
 
+    class Retired(TrackerAggregate.Event):
+        """The official retired or left the service; they can still be disciplined for violations
+        committed in office, with the forms the law keeps for them."""
+
+        on: date
+        note: str
+
+        def apply(self, official: Official) -> None:
+            official.retired_on = self.on
+
+    class InitiativeRecognised(TrackerAggregate.Event):
+        title: str
+        decision_no: str
+        recognised_on: date
+
+        def apply(self, official: Official) -> None:
+            official.initiatives = (*official.initiatives, Initiative(
+                self.title, self.decision_no, self.recognised_on))
+
     personnel_code: str
     full_name: str
     postings: list[Posting]
     categories: list[CategoryPeriod]
     discipline: list[DisciplineRecord]
+    # Class defaults: officials stored (or snapshotted) before these existed load without them.
+    retired_on: date | None = None
+    initiatives: tuple[Initiative, ...] = ()
 
     def __init__(self, personnel_code: str, full_name: str, category: OfficialCategory,
                  unit_id: UUID, is_leader: bool, since: date | None) -> None:
@@ -275,6 +307,9 @@ class Official(TrackerAggregate):
     def category_on(self, on: date) -> OfficialCategory:
         return _at(self.categories, on).category
 
+    def retired_by(self, on: date) -> bool:
+        return self.retired_on is not None and self.retired_on <= on
+
     def decision_in_force_on(self, on: date, *, excluding: UUID | None = None) -> DisciplineRecord | None:
         """The heaviest discipline decision in force on a date (for the one-level-heavier rule)."""
         records = [r for r in self.discipline if r.in_force_on(on) and r.case_id != excluding]
@@ -284,6 +319,7 @@ class Official(TrackerAggregate):
     def transfer(self, *, unit_id: UUID, on: date, is_leader: bool, reason: str,
                  recorded_by: Actor) -> None:
         on = require_date(on, "on")
+        self._check_serving(on, "on")
         last = self.postings[-1]
         if last.since is not None and on <= last.since:
             raise RuleViolated("Ngày điều động phải sau ngày bắt đầu công tác hiện tại.",
@@ -304,6 +340,34 @@ class Official(TrackerAggregate):
                                rule="category_change_before_previous", field="on", value=on.isoformat())
         self.trigger_event(self.CategoryChanged, category=new, on=on, reason=require_reason(reason),
                            recorded_by=recorded_by)
+
+    def _check_serving(self, on: date, field: str) -> None:
+        if self.retired_by(on):
+            raise RuleViolated(f"Cán bộ đã nghỉ hưu, nghỉ việc từ ngày {fmt_date(self.retired_on)}.",
+                               rule="official_retired", field=field, value=on.isoformat())
+
+    def retire(self, *, on: date, note: str = "", recorded_by: Actor) -> None:
+        on = require_date(on, "retiredOn")
+        if self.retired_on is not None:
+            raise illegal(f"Cán bộ đã nghỉ hưu, nghỉ việc từ ngày {fmt_date(self.retired_on)}.",
+                          "already_retired")
+        first = self.postings[0].since
+        last = self.postings[-1].since
+        if (last or first) is not None and on < (last or first):
+            raise RuleViolated("Ngày nghỉ hưu, nghỉ việc trước ngày bắt đầu công tác hiện tại.",
+                               rule="retirement_before_posting", field="retiredOn", value=on.isoformat())
+        self.trigger_event(self.Retired, on=on, note=(note or "").strip(), recorded_by=recorded_by)
+
+    def recognise_initiative(self, *, title: str, decision_no: str, recognised_on: date,
+                             recorded_by: Actor) -> None:
+        recognised_on = require_date(recognised_on, "recognisedOn")
+        not_in_future(recognised_on, "recognisedOn")
+        number = require_text(decision_no, "decisionNo", "số quyết định công nhận sáng kiến")
+        if any(i.decision_no.casefold() == number.casefold() for i in self.initiatives):
+            raise illegal(f"Sáng kiến theo quyết định {number} đã được ghi nhận.", "initiative_recorded")
+        self.trigger_event(self.InitiativeRecognised,
+                           title=require_text(title, "title", "tên sáng kiến"), decision_no=number,
+                           recognised_on=recognised_on, recorded_by=recorded_by)
 
     def note_discipline(self, *, case_id: UUID, form: DisciplineForm, decided_on: date,
                         in_force_until: date | None, decision_no: str, recorded_by: Actor) -> None:

@@ -161,8 +161,8 @@ class ReadModel:
         for c in self.db.query(f"SELECT * FROM rm_cases WHERE {visible()} AND state IN (?, ?)",
                                (*pos, CaseState.OPEN.value, CaseState.DEFERRED.value)):
             for kind, due in (("handling_deadline", handling_deadline(c, at.today)),
-                              ("limitation_period", date.fromisoformat(c["limitation_deadline"]))):
-                if due <= horizon:
+                              ("limitation_period", _date(c["limitation_deadline"]))):
+                if due is not None and due <= horizon:
                     out.append(Deadline(kind, c["case_id"], c["case_id"],
                                         label(FindingCategory(c["category"])), c["unit_id"],
                                         c["official_id"], due, (due - at.today).days))
@@ -291,6 +291,11 @@ class Lists:
     def official(self, official_id: str, at: AsOf) -> dict[str, Any]:
         return _one(self.db, "rm_officials", "official_id", official_id, at, "cán bộ")
 
+    def initiatives(self, official_id: str, at: AsOf) -> list[dict[str, Any]]:
+        """The official's recognised initiatives (sáng kiến), oldest first."""
+        return self.db.query(f"SELECT * FROM rm_initiatives WHERE official_id = ? AND {visible()} "
+                             "ORDER BY recognised_on, decision_no", (official_id, at.position, at.position))
+
     def inspections(self, at: AsOf, *, unit_id: str | None, kind: str | None, status: str | None,
                     year: int | None, limit: int, offset: int) -> Page:
         if status is not None and status not in ("open", "concluded", "closed"):
@@ -364,13 +369,18 @@ class Lists:
                              [after, upto, *params, limit])
 
 
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
 def _filters(values: dict[str, Any]) -> tuple[list[str], list[Any]]:
     where = [f"{column} = ?" for column, value in values.items() if value is not None]
     return where, [str(v) for v in values.values() if v is not None]
 
 
 def _clock(case: dict[str, Any], today: date, soon_days: int = 15) -> str:
-    left = (min(handling_deadline(case, today), date.fromisoformat(case["limitation_deadline"])) - today).days
+    clocks = [handling_deadline(case, today), _date(case["limitation_deadline"])]
+    left = (min(c for c in clocks if c is not None) - today).days
     return "overdue" if left < 0 else "due_soon" if left <= soon_days else "on_time"
 
 

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from domain import legal
 from domain.accountability import AccountabilityDecision
 from domain.discipline import DisciplineCase
-from domain.enums import CaseState, DisciplineForm, OfficialCategory, Severity
+from domain.enums import CaseState, DisciplineForm, NoLimitationGround, OfficialCategory, Severity
 from domain.inspections import Inspection
 from domain.kpi import KpiFigures, UnitKpiReport
 from domain.organisation import Official, Unit
@@ -230,14 +230,16 @@ UNITS = Table("rm_units", ("unit_id",), {"code": T, "name": T, "kind": T, "head_
 HEAD_TERMS = Table("rm_head_terms", ("unit_id", "since"), {"official_id": T, "until": T},
                    indexes=(("official_id",),))
 OFFICIALS = Table("rm_officials", ("official_id",), {
-    "personnel_code": T, "full_name": T, "category": T, "unit_id": T, "is_leader": I, "since": T},
+    "personnel_code": T, "full_name": T, "category": T, "unit_id": T, "is_leader": I, "since": T,
+    "retired_on": T},
     indexes=(("unit_id",),))
+INITIATIVES = Table("rm_initiatives", ("official_id", "decision_no"), {"title": T, "recognised_on": T})
 
 
 class OrganisationView(View):
     name = "organisation"
     revision = 2  # 2: `since` also moves with a category change (the row in force on a date)
-    tables = (UNITS, HEAD_TERMS, OFFICIALS)
+    tables = (UNITS, HEAD_TERMS, OFFICIALS, INITIATIVES)
 
     def handlers(self) -> dict[type, Handler]:
         return {
@@ -255,11 +257,21 @@ class OrganisationView(View):
                 "since": e.domain_event.on}),
             Official.CategoryChanged: lambda b, e: change(b, OFFICIALS, e, {
                 "category": e.domain_event.category, "since": e.domain_event.on}),
+            Official.Retired: lambda b, e: change(b, OFFICIALS, e, {"retired_on": e.domain_event.on}),
+            Official.InitiativeRecognised: self._initiative,
         }
 
     def reads(self) -> dict[type, tuple[Table, ...]]:
         return {Unit.Renamed: (UNITS,), Unit.HeadAppointed: (UNITS,), Unit.HeadTermEnded: (UNITS,),
-                Official.Transferred: (OFFICIALS,), Official.CategoryChanged: (OFFICIALS,)}
+                Official.Transferred: (OFFICIALS,), Official.CategoryChanged: (OFFICIALS,),
+                Official.Retired: (OFFICIALS,), Official.InitiativeRecognised: (OFFICIALS,)}
+
+    @staticmethod
+    def _initiative(batch: Batch, e: Event) -> None:
+        ev = e.domain_event
+        put_new(batch, INITIATIVES, e, {"title": ev.title, "recognised_on": ev.recognised_on},
+                key=(e.id, ev.decision_no))
+        change(batch, OFFICIALS, e, {})
 
     @staticmethod
     def _head_appointed(batch: Batch, e: Event) -> None:
@@ -361,26 +373,31 @@ CASES = Table("rm_cases", ("case_id",), {
     "extended_on": T, "deferred_days": I, "deferred_since": T, "deferral_reason": T,
     "base_deadline": T, "proposed_form": T, "limitation_deadline": T, "form": T, "decision_no": T,
     "decided_on": T, "regime": T, "late": I, "decided_deadline": T, "override_reason": T,
-    "exemption_ground": T, "closed_on": T, "reason": T},
+    "exemption_ground": T, "closed_on": T, "reason": T, "no_limitation_ground": T,
+    "handling_requested_on": T},
     indexes=(("unit_id",), ("official_id",)))
 
 
 def _clock_fields(row: dict[str, Any]) -> dict[str, Any]:
     """Recompute the stored legal clocks from the row's facts with the dated rules."""
     base, limitation = _clocks(row["official_category"], row["detected_on"], row["extended_on"] is not None,
-                               row["deferred_days"], row["proposed_form"], row["severity"], row["occurred_on"])
+                               row["deferred_days"], row["proposed_form"], row["severity"], row["occurred_on"],
+                               row["no_limitation_ground"])
     return {"base_deadline": base, "limitation_deadline": limitation}
 
 
 @lru_cache(maxsize=4096)  # the rules are pure functions of these facts; many events leave them as they were
 def _clocks(official_category: str, detected_on: str, extended: bool, deferred_days: int | None,
-            proposed_form: str | None, severity: str, occurred_on: str) -> tuple[date, date]:
+            proposed_form: str | None, severity: str, occurred_on: str,
+            no_limitation_ground: str | None) -> tuple[date, date | None]:
     category = OfficialCategory(official_category)
     detected = date.fromisoformat(detected_on)
     base = legal.handling_deadline(category, detected, extended, int(deferred_days or 0))
     proposed = DisciplineForm(proposed_form) if proposed_form else None
     form = legal.warranted_form(Severity(severity), proposed)
-    limitation = legal.limitation_deadline(category, date.fromisoformat(occurred_on), form, detected)
+    limitation = legal.limitation_deadline(
+        category, date.fromisoformat(occurred_on), form, detected,
+        NoLimitationGround(no_limitation_ground) if no_limitation_ground else None)
     return base, limitation
 
 
@@ -396,6 +413,7 @@ class DisciplineView(View):
                 "state": CaseState.DEFERRED, "deferred_since": e.domain_event.on,
                 "deferral_reason": e.domain_event.reason, "reason": e.domain_event.note}),
             C.Resumed: self._resumed,
+            C.HandlingRequested: self._handling_requested,
             C.Extended: lambda b, e: self._change(b, e, {"extended_on": e.domain_event.on,
                                                          "reason": e.domain_event.reason}),
             C.ReviewMeetingHeld: lambda b, e: self._change(b, e, {} if e.domain_event.proposed_form is None
@@ -433,7 +451,8 @@ class DisciplineView(View):
             "finding_id": str(ev.finding_id) if ev.finding_id else None, "category": ev.category.value,
             "nature": ev.nature.value, "severity": ev.severity.value,
             "occurred_on": ev.occurred_on.isoformat(), "detected_on": ev.detected_on.isoformat(),
-            "state": CaseState.OPEN.value, "deferred_days": 0, "late": 0})
+            "state": CaseState.OPEN.value, "deferred_days": 0, "late": 0,
+            "no_limitation_ground": ev.no_limitation_ground.value if ev.no_limitation_ground else None})
         row.update(_clock_fields(row))
         put_new(batch, CASES, e, row)
 
@@ -443,13 +462,22 @@ class DisciplineView(View):
         changes.update(_clock_fields({**batch.get(CASES, (e.id,)), **changes}))
         batch.update(CASES, (e.id,), changes, position=e.position, version=e.version)
 
-    def _resumed(self, batch: Batch, e: Event) -> None:
+    def _handling_requested(self, batch: Batch, e: Event) -> None:
+        """The official's written request: noted, and a deferral on maternity grounds ends."""
+        row = batch.get(CASES, (e.id,))
+        if row["state"] == CaseState.DEFERRED:
+            self._resumed(batch, e, {"handling_requested_on": e.domain_event.on})
+        else:
+            self._change(batch, e, {"handling_requested_on": e.domain_event.on,
+                                    "reason": e.domain_event.note})
+
+    def _resumed(self, batch: Batch, e: Event, more: dict[str, Any] | None = None) -> None:
         row = batch.get(CASES, (e.id,))
         days = legal.deferred_days([(date.fromisoformat(row["deferred_since"]), e.domain_event.on)],
                                    until=e.domain_event.on)
         self._change(batch, e, {"state": CaseState.OPEN, "deferred_since": None, "deferral_reason": None,
                                 "deferred_days": int(row["deferred_days"] or 0) + days,
-                                "reason": e.domain_event.note})
+                                "reason": e.domain_event.note, **(more or {})})
 
 
 # -- accountability, tasks, KPI --------------------------------------------------------------------

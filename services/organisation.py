@@ -69,3 +69,18 @@ class OrganisationService(Service):
         official.change_category(category=category, on=on, reason=reason, recorded_by=actor)
         position = self.save(official)
         return self.written(position, official)
+
+    def retire_official(self, actor: Actor, official_id: UUID, *, on: date, note: str = "",
+                        expected_version: int | None = None) -> Written:
+        official = self.load(Official, official_id, field="officialId", expected_version=expected_version)
+        official.retire(on=on, note=note, recorded_by=actor)
+        position = self.save(official)
+        return self.written(position, official)
+
+    def recognise_initiative(self, actor: Actor, official_id: UUID, *, title: str, decision_no: str,
+                             recognised_on: date, expected_version: int | None = None) -> Written:
+        official = self.load(Official, official_id, field="officialId", expected_version=expected_version)
+        official.recognise_initiative(title=title, decision_no=decision_no, recognised_on=recognised_on,
+                                      recorded_by=actor)
+        position = self.save(official)
+        return self.written(position, official)

@@ -203,22 +203,51 @@ class TestDisciplineClocks:
 
     def test_past_the_limitation_period_only_time_barred(self) -> None:
         case = new_case(severity="less_serious", occurred_on=date(2020, 3, 1), detected_on=date(2025, 1, 10))
-        assert case.limitation_deadline == date(2025, 2, 28)
+        # Bộ luật Dân sự 2015 art. 147–148: 01/03/2020 not counted, five years end with 01/03/2025
+        assert case.limitation_deadline == date(2025, 3, 1)
         with pytest.raises(RuleViolated) as caught:
-            case.decide(form="reprimand", decision_no="2/QĐ", decided_on=date(2025, 3, 1),
+            case.decide(form="reprimand", decision_no="2/QĐ", decided_on=date(2025, 3, 2),
                         official_category=OfficialCategory.CIVIL_SERVANT, official_is_leader=False,
                         recorded_by=NOI_VU)
         assert caught.value.rule == "limitation_period_expired"
         with pytest.raises(RuleViolated) as caught:
-            case.mark_time_barred(on=date(2025, 2, 28), recorded_by=NOI_VU)
+            case.mark_time_barred(on=date(2025, 3, 1), recorded_by=NOI_VU)
         assert caught.value.rule == "limitation_period_not_expired"
-        case.mark_time_barred(on=date(2025, 3, 1), recorded_by=NOI_VU)
+        case.mark_time_barred(on=date(2025, 3, 2), recorded_by=NOI_VU)
         assert case.state == CaseState.TIME_BARRED
+
+    def test_the_limitation_follows_the_form_decided(self) -> None:
+        # a serious violation (10 years) in its seventh year: a warning may be decided, a reprimand not
+        case = new_case(severity="serious", occurred_on=date(2019, 6, 1), detected_on=date(2026, 1, 5))
+        assert case.limitation_deadline == date(2029, 6, 1)
+        with pytest.raises(RuleViolated) as caught:
+            case.decide(form="reprimand", decision_no="4/QĐ", decided_on=date(2026, 3, 1),
+                        official_category=OfficialCategory.CIVIL_SERVANT, official_is_leader=False,
+                        recorded_by=NOI_VU)
+        assert caught.value.rule == "limitation_period_expired"
+        assert "Khiển trách" in caught.value.message and "76/2022" in caught.value.message
+        case.decide(form="warning", decision_no="4/QĐ", decided_on=date(2026, 3, 1),
+                    official_category=OfficialCategory.CIVIL_SERVANT, official_is_leader=False,
+                    recorded_by=NOI_VU)
+        assert case.state == CaseState.DECIDED
+
+    def test_a_false_diploma_case_has_no_limitation_and_cannot_be_time_barred(self) -> None:
+        case = new_case(severity="less_serious", occurred_on=date(2012, 5, 2), detected_on=date(2026, 2, 1),
+                        no_limitation_ground="false_credentials")
+        assert case.limitation_deadline is None
+        with pytest.raises(RuleViolated) as caught:
+            case.mark_time_barred(on=date(2026, 3, 1), recorded_by=NOI_VU)
+        assert caught.value.rule == "no_limitation_period"
+        assert "Điều 80" in caught.value.message or "80/2025" in caught.value.message
+        case.decide(form="reprimand", decision_no="5/QĐ", decided_on=date(2026, 3, 1),
+                    official_category=OfficialCategory.CIVIL_SERVANT, official_is_leader=False,
+                    recorded_by=NOI_VU)
+        assert case.state == CaseState.DECIDED
 
     def test_repeat_offence_needs_one_level_heavier_or_a_recorded_reason(self) -> None:
         prior = DisciplineRecord(uuid4(), DisciplineForm.REPRIMAND, date(2025, 11, 1), date(2026, 10, 31),
                                  "9/QĐ")
-        case = new_case()
+        case = new_case(severity="less_serious")  # warrants a reprimand: branch (a)
         with pytest.raises(RuleViolated) as caught:
             case.decide(form="reprimand", decision_no="3/QĐ", decided_on=date(2026, 4, 1),
                         official_category=OfficialCategory.CIVIL_SERVANT, official_is_leader=False,
@@ -231,7 +260,28 @@ class TestDisciplineClocks:
                     recorded_by=NOI_VU)
         decided = case.collect_events()[-1]
         assert decided.repeat_required_form == DisciplineForm.WARNING
+        assert decided.repeat_branch == "a"
         assert decided.override_reason.startswith("Có tình tiết")
+
+    def test_repeat_with_a_heavier_new_violation_steps_above_its_own_form(self) -> None:
+        # reprimand in force; the council proposes a warning for the new violation: branch (b) asks
+        # one level above the warning — removal from post for a leader under Nghị định 172/2025
+        prior = DisciplineRecord(uuid4(), DisciplineForm.REPRIMAND, date(2025, 11, 1), date(2026, 10, 31),
+                                 "9/QĐ")
+        case = new_case(severity="less_serious")
+        case.convene_council(convened_on=date(2026, 3, 20), recommended_form="warning", recorded_by=NOI_VU)
+        with pytest.raises(RuleViolated) as caught:
+            case.decide(form="warning", decision_no="3/QĐ", decided_on=date(2026, 4, 1),
+                        official_category=OfficialCategory.CIVIL_SERVANT, official_is_leader=True,
+                        in_force=prior, recorded_by=NOI_VU)
+        assert caught.value.rule == "repeat_one_level_heavier"
+        assert "Cách chức" in caught.value.message and "điểm b" in caught.value.message
+        assert "172/2025" in caught.value.message
+        case.decide(form="removal_from_post", decision_no="3/QĐ", decided_on=date(2026, 4, 1),
+                    official_category=OfficialCategory.CIVIL_SERVANT, official_is_leader=True,
+                    in_force=prior, recorded_by=NOI_VU)
+        decided = case.collect_events()[-1]
+        assert (decided.repeat_required_form, decided.repeat_branch) == (DisciplineForm.REMOVAL_FROM_POST, "b")
 
     def test_innovation_exemption_only_without_self_interest(self) -> None:
         greedy = new_case(nature="self_interest")

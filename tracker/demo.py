@@ -687,7 +687,13 @@ def _inspections_and_cases(b: DemoBuilder) -> dict[str, tuple[UUID, UUID | None,
         ("Xử lý kỷ luật công chức tái phạm; công khai kết quả xử lý tại trụ sở UBND phường.", "2026-05-15",
          "P-TRANBIEN"),
     ])
-    # Repeat offence while the reprimand of 10/10/2025 is in force: one level heavier (warning).
+    # Repeat offence while the reprimand of 10/10/2025 is in force. The review meeting finds the new
+    # violation on its own warrants a reprimand, so branch (a) of khoản 3 Điều 2 Nghị định 172/2025
+    # applies: one level above the reprimand in force, a warning.
+    b.case_step("Kiểm điểm", c_viet2, "hold_review_meeting", M, held_on="2026-04-15",
+                proposed_form=DisciplineForm.REPRIMAND,
+                minutes="Kiểm điểm tại UBND phường: vi phạm mới, xét riêng, ở mức khiển trách; đương sự "
+                        "đang trong thời gian chấp hành quyết định kỷ luật số 215/QĐ-UBND.")
     b.decide(M, c_viet2, "TB-0018", form=DisciplineForm.WARNING, decision_no="76/QĐ-UBND",
              decided_on="2026-04-20")
     b.implement(L, i5, r5[0], "2026-04-24", "Quyết định số 76/QĐ-UBND ngày 20/4/2026; đã niêm yết công khai.")

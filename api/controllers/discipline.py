@@ -21,6 +21,9 @@ from api.schemas import (
     Deferral,
     Exemption,
     Extension,
+    HandlingRequest,
+    JointDecided,
+    JointDecision,
     Resumption,
     ReviewMeeting,
     TimeBar,
@@ -29,6 +32,7 @@ from api.schemas import (
 )
 from api.security import READERS, requires_role
 from api.writes import run_write
+from domain.legal import REGIME_TITLES
 from projections.queries import AsOf, handling_deadline
 
 HOME_AFFAIRS = requires_role("home_affairs")
@@ -50,11 +54,14 @@ def case_out(row: dict[str, Any], at: AsOf, with_position: bool = False) -> Case
         finding_id=_u(row["finding_id"]), category=row["category"], nature=row["nature"],
         severity=row["severity"], occurred_on=date.fromisoformat(row["occurred_on"]),
         detected_on=date.fromisoformat(row["detected_on"]), state=row["state"], handling_deadline=deadline,
-        limitation_deadline=date.fromisoformat(row["limitation_deadline"]),
+        limitation_deadline=_d(row["limitation_deadline"]),
+        no_limitation_ground=row["no_limitation_ground"],
+        handling_requested_on=_d(row["handling_requested_on"]),
         days_to_handling_deadline=(deadline - at.today).days, extended_on=_d(row["extended_on"]),
         deferred_since=_d(row["deferred_since"]), deferred_days=int(row["deferred_days"] or 0),
         proposed_form=row["proposed_form"], form=row["form"], decision_no=row["decision_no"],
-        decided_on=_d(row["decided_on"]), regime=row["regime"], late=bool(row["late"]),
+        decided_on=_d(row["decided_on"]), regime=row["regime"],
+        regime_title=REGIME_TITLES.get(row["regime"]) if row["regime"] else None, late=bool(row["late"]),
         exemption_ground=row["exemption_ground"], closed_on=_d(row["closed_on"]), version=int(row["version"]),
         as_of_position=at.position if with_position else None)
 
@@ -74,7 +81,8 @@ class DisciplineController(Controller):
                          lambda actor, _: state.tracker.services.discipline.open_case(
                              actor, official_id=data.official_id, category=data.category, nature=data.nature,
                              severity=data.severity, occurred_on=data.occurred_on, detected_on=data.detected_on,
-                             inspection_id=data.inspection_id, finding_id=data.finding_id),
+                             inspection_id=data.inspection_id, finding_id=data.finding_id,
+                             no_limitation_ground=data.no_limitation_ground),
                          lambda w: Created(id=w.id, version=w.version))
 
     @get("/", operation_id="listCases", guards=[requires_role(*READERS)], sync_to_thread=True)
@@ -111,6 +119,28 @@ class DisciplineController(Controller):
     def defer(self, case_id: UUID, data: Deferral, request: Request[Any, Any, Any], state: State) -> Versioned:
         """Tạm hoãn (ốm đau, thai sản, nuôi con dưới 12 tháng, bị tạm giữ…): thời gian không tính vào thời hạn."""
         return self._act(request, state, case_id, data, "defer", reason=data.reason, on=data.on, note=data.note)
+
+    @post("/{case_id:uuid}/handling-request", operation_id="requestHandling", guards=[HOME_AFFAIRS],
+          sync_to_thread=True, status_code=200)
+    def handling_request(self, case_id: UUID, data: HandlingRequest, request: Request[Any, Any, Any],
+                         state: State) -> Versioned:
+        """Ghi nhận đơn đề nghị xem xét xử lý kỷ luật của cán bộ (mang thai, thai sản, nuôi con nhỏ): thời hạn tiếp tục tính."""
+        return self._act(request, state, case_id, data, "request_handling", on=data.on, note=data.note)
+
+    @post("/joint-decision", operation_id="decideJointly", guards=[HOME_AFFAIRS], sync_to_thread=True,
+          status_code=200)
+    def joint_decision(self, data: JointDecision, request: Request[Any, Any, Any], state: State) -> JointDecided:
+        """Một quyết định chung cho nhiều vi phạm của một cán bộ xem xét cùng thời điểm (hình thức nặng nhất)."""
+        decided: list[Any] = []
+
+        def command(actor: Any, _: int | None) -> Any:
+            decided[:] = state.tracker.services.discipline.decide_together(
+                actor, data.case_ids, form=data.form, decision_no=data.decision_no, decided_on=data.decided_on,
+                override_reason=data.override_reason)
+            return decided[-1]
+
+        return run_write(request, data, JointDecided, command,
+                         lambda w: JointDecided(items=[_versioned(x) for x in decided], position=w.position))
 
     @post("/{case_id:uuid}/resumption", operation_id="resumeCase", guards=[HOME_AFFAIRS], sync_to_thread=True,
           status_code=200)

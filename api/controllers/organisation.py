@@ -11,7 +11,19 @@ from litestar.datastructures import State
 from litestar.params import QueryParameter
 
 from api.deps import page_args, read_at
-from api.schemas import Created, HeadAppoint, HeadTermOut, OfficialCreate, OfficialOut, UnitCreate, UnitOut, Versioned
+from api.schemas import (
+    Created,
+    HeadAppoint,
+    HeadTermOut,
+    InitiativeCreate,
+    InitiativeOut,
+    OfficialCreate,
+    OfficialOut,
+    Retirement,
+    UnitCreate,
+    UnitOut,
+    Versioned,
+)
 from api.security import READERS, requires_role
 from api.writes import run_write
 from api.pages import OfficialPage, UnitPage
@@ -29,10 +41,14 @@ def unit_out(row: dict[str, Any]) -> UnitOut:
                                    until=date.fromisoformat(h["until"]) if h["until"] else None) for h in heads])
 
 
-def official_out(row: dict[str, Any]) -> OfficialOut:
+def official_out(row: dict[str, Any], initiatives: list[dict[str, Any]] | None = None) -> OfficialOut:
     return OfficialOut(id=UUID(row["official_id"]), personnel_code=row["personnel_code"],
                        full_name=row["full_name"], category=row["category"], unit_id=UUID(row["unit_id"]),
-                       is_leader=bool(row["is_leader"]), version=int(row["version"]))
+                       is_leader=bool(row["is_leader"]), version=int(row["version"]),
+                       retired_on=date.fromisoformat(row["retired_on"]) if row["retired_on"] else None,
+                       initiatives=[InitiativeOut(title=i["title"], decision_no=i["decision_no"],
+                                                  recognised_on=date.fromisoformat(i["recognised_on"]))
+                                    for i in initiatives or ()])
 
 
 class UnitController(Controller):
@@ -105,5 +121,29 @@ class OfficialController(Controller):
     @get("/{official_id:uuid}", operation_id="getOfficial", guards=[requires_role(*READERS)],
          sync_to_thread=True)
     def get(self, official_id: UUID, state: State) -> OfficialOut:
-        """Một cán bộ."""
-        return official_out(state.lists.official(str(official_id), state.reads.as_of()))
+        """Một cán bộ, với ngày nghỉ hưu và các sáng kiến được công nhận."""
+        at = state.reads.as_of()
+        return official_out(state.lists.official(str(official_id), at),
+                            state.lists.initiatives(str(official_id), at))
+
+    @post("/{official_id:uuid}/initiatives", operation_id="recogniseInitiative",
+          guards=[requires_role("home_affairs")], sync_to_thread=True, status_code=200)
+    def initiative(self, official_id: UUID, data: InitiativeCreate, request: Request[Any, Any, Any],
+                   state: State) -> Versioned:
+        """Ghi nhận sáng kiến được công nhận (điều kiện của danh hiệu Chiến sĩ thi đua cơ sở)."""
+        return run_write(request, data, Versioned,
+                         lambda actor, version: state.tracker.services.organisation.recognise_initiative(
+                             actor, official_id, title=data.title, decision_no=data.decision_no,
+                             recognised_on=data.recognised_on, expected_version=version),
+                         lambda w: Versioned(id=w.id, version=w.version))
+
+    @post("/{official_id:uuid}/retirement", operation_id="retireOfficial",
+          guards=[requires_role("home_affairs", "admin")], sync_to_thread=True, status_code=200)
+    def retire(self, official_id: UUID, data: Retirement, request: Request[Any, Any, Any],
+               state: State) -> Versioned:
+        """Ghi nhận cán bộ nghỉ hưu, nghỉ việc (vẫn bị xử lý kỷ luật về vi phạm trong thời gian công tác)."""
+        return run_write(request, data, Versioned,
+                         lambda actor, version: state.tracker.services.organisation.retire_official(
+                             actor, official_id, on=data.retired_on, note=data.note,
+                             expected_version=version),
+                         lambda w: Versioned(id=w.id, version=w.version))
