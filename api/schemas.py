@@ -238,6 +238,14 @@ class FindingOut(Schema):
     retracted: bool
     note: str | None
     recorded_at_position: int
+    referred_on: date | None = None
+    referral_agency: str | None = None
+
+
+class CriminalReferral(Schema):
+    referred_on: date
+    agency: Short
+    document_no: Short
 
 
 class RecommendationOut(Schema):
@@ -541,12 +549,28 @@ class ScorecardOut(Schema):
     position: int
     as_of_date: date
     chain_head: str | None = None
+    appraisal_regime_title: str | None = None
+    emulation_reasons: list[str] = []
+
+
+class QuotaGroup(Schema):
+    """One group of heads with similar duties: the 20% HTXSNV and 15% Chiến sĩ thi đua caps."""
+
+    group: UnitKind
+    label: str
+    excellent: int
+    good: int
+    exceeded: bool
+    fighters: int
+    advanced_workers: int
+    fighters_exceeded: bool
 
 
 class ExcellentQuota(Schema):
     excellent: int
     good: int
-    exceeded: bool
+    exceeded: bool  # in any group
+    groups: list[QuotaGroup] = []
 
 
 class ScorecardPage(Schema):

@@ -47,6 +47,7 @@ class Finding:
     evidence: tuple[EvidenceRef, ...]
     version: int
     retracted: bool = False
+    referred_on: date | None = None  # handed to the criminal investigation agency
 
     @property
     def is_violation(self) -> bool:
@@ -124,6 +125,20 @@ class Inspection(TrackerAggregate):
             key = str(self.finding_id)
             inspection.findings = {**inspection.findings, key: replace(
                 inspection.findings[key], retracted=True, version=self.originator_version)}
+
+    class FindingReferred(TrackerAggregate.Event):
+        """The finding was referred to the criminal investigation agency (chuyển cơ quan điều tra):
+        corruption or waste so referred counts as handled for the appraisal of the unit's head."""
+
+        finding_id: UUID
+        referred_on: date
+        agency: str
+        document_no: str
+
+        def apply(self, inspection: Inspection) -> None:
+            key = str(self.finding_id)
+            inspection.findings = {**inspection.findings, key: replace(
+                inspection.findings[key], referred_on=self.referred_on)}
 
     class Concluded(TrackerAggregate.Event):
         conclusion_no: str
@@ -260,6 +275,24 @@ class Inspection(TrackerAggregate):
             raise illegal("Phát hiện đã bị rút lại trước đó.", "finding_retracted", "retracted")
         self.trigger_event(self.FindingRetracted, finding_id=finding.finding_id,
                            retracts_version=finding.version, reason=require_reason(reason),
+                           recorded_by=recorded_by)
+
+    def refer_finding(self, *, finding_id: UUID, referred_on: date, agency: str, document_no: str,
+                      recorded_by: Actor) -> None:
+        finding = self.finding(finding_id)
+        if finding.retracted:
+            raise illegal("Phát hiện đã bị rút lại; không thể chuyển cơ quan điều tra.", "finding_retracted",
+                          "retracted")
+        if finding.referred_on is not None:
+            raise illegal(f"Phát hiện đã được chuyển cơ quan điều tra ngày {fmt_date(finding.referred_on)}.",
+                          "finding_already_referred", "referred")
+        referred_on = require_date(referred_on, "referredOn")
+        not_before(referred_on, finding.occurred_on, rule="referral_before_violation", field="referredOn",
+                   message="Ngày chuyển cơ quan điều tra trước ngày xảy ra vi phạm.")
+        not_in_future(referred_on, "referredOn")
+        self.trigger_event(self.FindingReferred, finding_id=finding.finding_id, referred_on=referred_on,
+                           agency=require_text(agency, "agency", "cơ quan điều tra nhận hồ sơ"),
+                           document_no=require_text(document_no, "documentNo", "số văn bản chuyển hồ sơ"),
                            recorded_by=recorded_by)
 
     def conclude(self, *, conclusion_no: str, concluded_on: date,

@@ -481,56 +481,74 @@ def check_exemption(ground: ExemptionGround, nature: Nature, basis: str, on: dat
 
 @dataclass(frozen=True)
 class AppraisalRegime:
-    """Score bands and forced ratings for the annual appraisal of officials."""
+    """Score bands and forced ratings for the annual appraisal of some categories of officials."""
 
     code: str
     title: str
     valid_from: date
     valid_to: date | None
+    categories: frozenset[OfficialCategory]
     bands: tuple[tuple[float, Rating], ...]  # (minimum score, rating), highest first
     disciplined_ceiling: Rating
     head_corruption_ceiling: Rating
     excellent_quota_of_good: float
     article: str
+    quota_article: str
 
-    def covers(self, on: date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+    def covers(self, category: OfficialCategory, on: date) -> bool:
+        return (category in self.categories and self.valid_from <= on
+                and (self.valid_to is None or on <= self.valid_to))
 
 
 _BANDS = ((90.0, Rating.EXCELLENT), (70.0, Rating.GOOD), (50.0, Rating.COMPLETED),
           (0.0, Rating.NOT_COMPLETED))
+_ND90 = dict(
+    title="Nghị định 90/2020/NĐ-CP, sửa đổi bởi Nghị định 48/2023/NĐ-CP, về đánh giá, xếp loại chất lượng",
+    bands=_BANDS, disciplined_ceiling=Rating.NOT_COMPLETED, head_corruption_ceiling=Rating.COMPLETED,
+    excellent_quota_of_good=0.20, article="Nghị định 90/2020/NĐ-CP (sửa đổi bởi Nghị định 48/2023/NĐ-CP)",
+    quota_article="Nghị định 90/2020/NĐ-CP (sửa đổi bởi Nghị định 48/2023/NĐ-CP)",
+)
 
 APPRAISAL_REGIMES: tuple[AppraisalRegime, ...] = (
     # ND 90/2020 rated by criteria, not points; the product applies the same score bands to it and
-    # keeps its softer rule for heads (at most "completed" when corruption occurred in their unit).
+    # keeps its softer rule for heads (at most "completed" when corruption was handled in their unit).
+    AppraisalRegime(code="nd90_2020", valid_from=date(2020, 8, 20), valid_to=date(2025, 12, 31),
+                    categories=frozenset(OfficialCategory), **_ND90),
+    # Nghị định 335/2025 (in force 01/01/2026) governs công chức only: 100 points, forced "không hoàn
+    # thành nhiệm vụ" for discipline in the year and for a leader whose directly managed unit had
+    # corruption or waste handled under the law.
     AppraisalRegime(
-        code="nd90_2020", title="Nghị định 90/2020/NĐ-CP về đánh giá, xếp loại chất lượng",
-        valid_from=date(2020, 8, 13), valid_to=date(2025, 12, 31), bands=_BANDS,
-        disciplined_ceiling=Rating.NOT_COMPLETED, head_corruption_ceiling=Rating.COMPLETED,
-        excellent_quota_of_good=0.20, article="Nghị định 90/2020/NĐ-CP",
-    ),
-    AppraisalRegime(
-        code="nd335_2025", title="Nghị định 335/2025/NĐ-CP về đánh giá, xếp loại chất lượng",
-        valid_from=date(2026, 1, 1), valid_to=None, bands=_BANDS,
-        disciplined_ceiling=Rating.NOT_COMPLETED, head_corruption_ceiling=Rating.NOT_COMPLETED,
+        code="nd335_2025", title="Nghị định 335/2025/NĐ-CP về đánh giá, xếp loại chất lượng công chức",
+        valid_from=date(2026, 1, 1), valid_to=None, categories=frozenset({OfficialCategory.CIVIL_SERVANT}),
+        bands=_BANDS, disciplined_ceiling=Rating.NOT_COMPLETED, head_corruption_ceiling=Rating.NOT_COMPLETED,
         excellent_quota_of_good=0.20, article="Nghị định 335/2025/NĐ-CP",
+        quota_article="Nghị định 335/2025/NĐ-CP (trong cùng cơ quan, đơn vị và từng nhóm có nhiệm vụ tương "
+                      "đồng)",
     ),
+    # Cán bộ (e.g. chairs of commune People's Committees) and viên chức are outside Nghị định 335/2025;
+    # the product keeps Nghị định 90/2020 as amended by 48/2023 for them (not confirmed in the texts
+    # found: see README "Legal rules").
+    AppraisalRegime(code="nd90_2020_cadres_employees_2026", valid_from=date(2026, 1, 1), valid_to=None,
+                    categories=frozenset({OfficialCategory.CADRE, OfficialCategory.PUBLIC_EMPLOYEE}),
+                    **_ND90),
 )
+
+APPRAISAL_TITLES: Mapping[str, str] = {r.code: r.title for r in APPRAISAL_REGIMES}
 
 RATING_ORDER = (Rating.NOT_COMPLETED, Rating.COMPLETED, Rating.GOOD, Rating.EXCELLENT)
 
 
-def appraisal_regime(on: date) -> AppraisalRegime:
+def appraisal_regime(on: date, category: OfficialCategory = OfficialCategory.CIVIL_SERVANT) -> AppraisalRegime:
     for regime in APPRAISAL_REGIMES:
-        if regime.covers(on):
+        if regime.covers(category, on):
             return regime
     raise RuleViolated(f"Không có quy định đánh giá, xếp loại áp dụng cho ngày {fmt_date(on)}.",
                        rule="no_appraisal_regime", field="period", value=on.isoformat())
 
 
-def band_for(score: float, on: date) -> Rating:
+def band_for(score: float, on: date, category: OfficialCategory = OfficialCategory.CIVIL_SERVANT) -> Rating:
     """The rating band a score falls in under the regime of `on`."""
-    for minimum, rating in appraisal_regime(on).bands:
+    for minimum, rating in appraisal_regime(on, category).bands:
         if score >= minimum:
             return rating
     return Rating.NOT_COMPLETED
@@ -549,10 +567,13 @@ class RatingCeiling:
 
 
 def rating_ceiling(score: float, on: date, *, disciplined_form: DisciplineForm | None,
-                   head_unit_corruption: bool) -> RatingCeiling:
-    """Band of the score, lowered by the forced rules (discipline in the year; corruption in the unit)."""
-    regime = appraisal_regime(on)
-    band = band_for(score, on)
+                   head_unit_corruption: bool,
+                   category: OfficialCategory = OfficialCategory.CIVIL_SERVANT,
+                   corruption_basis: str = "") -> RatingCeiling:
+    """Band of the score, lowered by the forced rules: discipline in the year; corruption or waste
+    *handled* (a decided case, a criminal referral) in the unit the head directly manages."""
+    regime = appraisal_regime(on, category)
+    band = band_for(score, on, category)
     ceiling, reasons = band, []
     if disciplined_form is not None and FORM_RANK[disciplined_form] >= FORM_RANK[F.REPRIMAND]:
         ceiling = lower(ceiling, regime.disciplined_ceiling)
@@ -560,13 +581,15 @@ def rating_ceiling(score: float, on: date, *, disciplined_form: DisciplineForm |
     if head_unit_corruption:
         ceiling = lower(ceiling, regime.head_corruption_ceiling)
         reasons.append("Người đứng đầu đơn vị để xảy ra tham nhũng, lãng phí bị xử lý theo pháp "
-                       f"luật trong năm ({regime.article}).")
+                       f"luật trong năm{corruption_basis} ({regime.article}).")
     return RatingCeiling(band, ceiling, regime.code, tuple(reasons))
 
 
-def excellent_quota_exceeded(excellent: int, good: int, on: date) -> bool:
-    """HTXSNV may not exceed 20% of the number rated HTTNV: flagged, never hidden."""
-    return excellent > appraisal_regime(on).excellent_quota_of_good * good
+def excellent_quota_exceeded(excellent: int, good: int, on: date,
+                             category: OfficialCategory = OfficialCategory.CIVIL_SERVANT) -> bool:
+    """HTXSNV may not exceed 20% of the number rated HTTNV within one agency and one group with
+    similar duties: flagged, never hidden."""
+    return excellent > appraisal_regime(on, category).excellent_quota_of_good * good
 
 
 @dataclass(frozen=True)
@@ -575,13 +598,16 @@ class EmulationRegime:
     article: str
     valid_from: date
     valid_to: date | None
+    fighter_quota_of_advanced: float = 0.15
+    pending_article: str = ""
 
 
 EMULATION_REGIMES = (
-    EmulationRegime("luat_tdkt_2003", "Luật Thi đua, khen thưởng 2003", date(2004, 1, 1),
-                    date(2023, 12, 31)),
+    EmulationRegime("luat_tdkt_2003", "Luật Thi đua, khen thưởng 2003; Nghị định 91/2017/NĐ-CP",
+                    date(2004, 1, 1), date(2023, 12, 31),
+                    pending_article="Thông tư 08/2017/TT-BNV"),
     EmulationRegime("luat_tdkt_2022", "Luật Thi đua, khen thưởng 2022; Nghị định 98/2023/NĐ-CP",
-                    date(2024, 1, 1), None),
+                    date(2024, 1, 1), None, pending_article="Điều 4 Nghị định 98/2023/NĐ-CP"),
 )
 
 
@@ -593,14 +619,44 @@ def emulation_regime(on: date) -> EmulationRegime:
                        rule="no_emulation_regime", field="period", value=on.isoformat())
 
 
-def emulation_titles(rating: Rating, disciplined_in_year: bool, on: date) -> tuple[EmulationTitle, ...]:
-    """Titles an official may be proposed for: none if disciplined; Lao động tiên tiến needs HTTNV+."""
-    emulation_regime(on)
+@dataclass(frozen=True)
+class Emulation:
+    titles: tuple[EmulationTitle, ...]
+    reasons: tuple[str, ...]  # why a title is not proposed, in Vietnamese
+
+
+def emulation(rating: Rating, on: date, *, disciplined_in_year: bool, open_case: bool = False,
+              initiative_in_year: bool = True) -> Emulation:
+    """Titles an official may be proposed for, and why not the others: Lao động tiên tiến needs
+    HTTNV or better; Chiến sĩ thi đua cơ sở needs Lao động tiên tiến, HTXSNV and an initiative
+    recognised in the year; disciplined in the year → no title; a discipline case still open → not
+    proposed for now."""
+    regime = emulation_regime(on)
     if disciplined_in_year:
-        return ()
+        return Emulation((), (f"Bị kỷ luật trong năm: không xét danh hiệu thi đua ({regime.article}).",))
+    if open_case:
+        return Emulation((), ("Đang có vụ việc kỷ luật chưa kết thúc: chưa đề nghị danh hiệu thi đua "
+                              f"({regime.pending_article}).",))
     titles: list[EmulationTitle] = []
+    reasons: list[str] = []
     if rating in (Rating.GOOD, Rating.EXCELLENT):
         titles.append(EmulationTitle.ADVANCED_WORKER)
-    if rating == Rating.EXCELLENT:
+    else:
+        reasons.append(f"Xếp loại dưới mức hoàn thành tốt nhiệm vụ: không đạt Lao động tiên tiến "
+                       f"({regime.article}).")
+    if rating == Rating.EXCELLENT and initiative_in_year:
         titles.append(EmulationTitle.EMULATION_FIGHTER)
-    return tuple(titles)
+    elif rating == Rating.EXCELLENT:
+        reasons.append(f"Chưa có sáng kiến được công nhận trong năm: chưa đủ điều kiện Chiến sĩ thi đua "
+                       f"cơ sở ({regime.article}).")
+    return Emulation(tuple(titles), tuple(reasons))
+
+
+def emulation_titles(rating: Rating, disciplined_in_year: bool, on: date) -> tuple[EmulationTitle, ...]:
+    """The titles alone (no open case, an initiative assumed): see `emulation`."""
+    return emulation(rating, on, disciplined_in_year=disciplined_in_year).titles
+
+
+def fighter_quota_exceeded(fighters: int, advanced: int, on: date) -> bool:
+    """Chiến sĩ thi đua cơ sở: at most 15% of those who reach Lao động tiên tiến (flagged)."""
+    return fighters > emulation_regime(on).fighter_quota_of_advanced * advanced

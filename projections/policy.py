@@ -34,6 +34,7 @@ class PersonalDiscipline(Strict):
     removal_from_post: Penalty
     dismissal: Penalty
     recall: Penalty
+    removal_of_title: Penalty = -50  # retired officials only (added 2026-12; same as removal)
 
 
 class AccountabilityPoints(Strict):

@@ -18,10 +18,13 @@ from domain import legal
 from domain.enums import (
     CaseState,
     DisciplineForm,
+    EmulationTitle,
     FindingCategory,
+    OfficialCategory,
     Outcome,
     Rating,
     Severity,
+    UnitKind,
     label,
 )
 from domain.kpi import evaluate_targets, figures_of_row
@@ -67,6 +70,7 @@ class Scorecard:
     position: int
     as_of_date: date
     appraisal_regime: str
+    emulation_reasons: tuple[str, ...] = ()
 
 
 @dataclass
@@ -81,6 +85,9 @@ class Facts:
     recommendations: list[dict[str, Any]] = field(default_factory=list)
     tasks: list[dict[str, Any]] = field(default_factory=list)
     kpi: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # Facts of the whole appraisal year, for the forced ceilings and emulation:
+    referrals: list[dict[str, Any]] = field(default_factory=list)  # corruption findings referred
+    initiatives: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by official
 
 
 def load_facts(db: Any, period: Period, at: int, unit_id: str | None = None) -> Facts:
@@ -92,6 +99,7 @@ def load_facts(db: Any, period: Period, at: int, unit_id: str | None = None) -> 
     facts = Facts()
     facts.terms = db.query(
         "SELECT t.unit_id, t.since, t.until, t.official_id, t.pos_from, t.version, o.full_name, "
+        "o.category AS official_category, "
         "u.name AS unit_name, u.kind AS unit_kind FROM rm_head_terms t "
         f"JOIN rm_officials o ON o.official_id = t.official_id AND {visible('o')} "
         f"JOIN rm_units u ON u.unit_id = t.unit_id AND {visible('u')} "
@@ -99,8 +107,11 @@ def load_facts(db: Any, period: Period, at: int, unit_id: str | None = None) -> 
         + only.format(col="t.unit_id") + " ORDER BY t.unit_id, t.since",
         (*pos, *pos, *pos, end, start, *unit_args))
     heads = sorted({t["official_id"] for t in facts.terms})
+    # Cases closed since the start of the appraisal year: the period's rules select by their own dates,
+    # the forced ceilings look at the whole year.
+    year_start, year_end = date(period.year, 1, 1).isoformat(), period.end.isoformat()
     cases_sql = f"SELECT * FROM rm_cases WHERE {visible()} AND (closed_on IS NULL OR closed_on >= ?)"
-    cases_args: tuple[Any, ...] = (*pos, start)
+    cases_args: tuple[Any, ...] = (*pos, year_start)
     if unit_id:  # the unit's cases, and the heads' own wherever they were decided
         cases_sql += f" AND (unit_id = ? OR official_id IN ({', '.join('?' for _ in heads) or 'NULL'}))"
         cases_args += (unit_id, *heads)
@@ -121,6 +132,14 @@ def load_facts(db: Any, period: Period, at: int, unit_id: str | None = None) -> 
     facts.tasks = db.query(
         f"SELECT * FROM rm_tasks WHERE {visible()} AND due_on >= ? AND due_on <= ?"
         + only.format(col="lead_unit_id"), (*pos, start, end, *unit_args))
+    facts.referrals = db.query(
+        f"SELECT * FROM rm_findings WHERE {visible()} AND retracted = 0 AND category = ? "
+        "AND referred_on >= ? AND referred_on <= ?" + only.format(col="target_unit_id"),
+        (*pos, FindingCategory.CORRUPTION_WASTE.value, year_start, year_end, *unit_args))
+    for row in db.query(
+            f"SELECT * FROM rm_initiatives WHERE {visible()} AND recognised_on >= ? AND recognised_on <= ? "
+            f"AND official_id IN ({', '.join('?' for _ in heads) or 'NULL'})", (*pos, year_start, year_end, *heads)):
+        facts.initiatives.setdefault(row["official_id"], []).append(row)
     codes = (period.code, period.previous_year().code)
     facts.kpi = {(r["unit_id"], r["period"]): r for r in db.query(
         f"SELECT * FROM rm_kpi WHERE {visible()} AND period IN (?, ?)" + only.format(col="unit_id"),
@@ -166,8 +185,10 @@ def compute(facts: Facts, period: Period, policy: Policy, at: int, as_of_date: d
         window_to = min(period.end, max(ends))
         if window_from > window_to:
             continue
+        # the head's whole tenure at the unit, for what they "let happen" (corruption handled this year)
+        tenure = (min(d(t["since"]) for t in terms), max(d(t["until"]) or date.max for t in terms))
         cards.append(_scorecard(units(unit, head), period, policy, at, as_of_date, terms[0], head, unit,
-                                window_from, window_to, cases_with_finding))
+                                window_from, window_to, cases_with_finding, tenure))
     cards.sort(key=lambda c: (-c.score, c.unit_name, c.official_name))
     return cards
 
@@ -182,7 +203,8 @@ def _by_unit(facts: Facts, heads: set[str]) -> Any:
         if c["official_id"] in heads:
             own_cases[c["official_id"]].append(c)
     for name, column in (("findings", "target_unit_id"), ("decisions", "unit_id"),
-                         ("recommendations", "responsible_unit_id"), ("tasks", "lead_unit_id")):
+                         ("recommendations", "responsible_unit_id"), ("tasks", "lead_unit_id"),
+                         ("referrals", "target_unit_id")):
         for row in getattr(facts, name):
             grouped[row[column]][name].append(row)
 
@@ -192,14 +214,15 @@ def _by_unit(facts: Facts, heads: set[str]) -> Any:
         elsewhere = [c for c in own_cases.get(head, []) if c["unit_id"] != unit]
         return Facts(terms=facts.terms, cases=cases + elsewhere, findings=rows.get("findings", []),
                      inspections=facts.inspections, decisions=rows.get("decisions", []),
-                     recommendations=rows.get("recommendations", []), tasks=rows.get("tasks", []), kpi=facts.kpi)
+                     recommendations=rows.get("recommendations", []), tasks=rows.get("tasks", []), kpi=facts.kpi,
+                     referrals=rows.get("referrals", []), initiatives=facts.initiatives)
 
     return of
 
 
 def _scorecard(facts: Facts, period: Period, policy: Policy, at: int, as_of_date: date,
                term: dict[str, Any], head: str, unit: str, w_from: date, w_to: date,
-               cases_with_finding: set[tuple[str, str]]) -> Scorecard:
+               cases_with_finding: set[tuple[str, str]], tenure: tuple[date, date]) -> Scorecard:
     eval_end = min(w_to, as_of_date)
 
     def in_window(value: str | None) -> bool:
@@ -264,13 +287,12 @@ def _scorecard(facts: Facts, period: Period, policy: Policy, at: int, as_of_date
                               (finding_evidence(f), evidence(inspection, "inspection_id"))))
     lines += _cap("C", joint, jr.cap, "Trách nhiệm liên đới")
 
-    # D. corruption or waste in the unit, in a concluded inspection
-    corruption = False
+    # D. corruption or waste in the unit, in a concluded inspection (points only: the forced rating
+    # needs the corruption *handled*, see `_corruption_handled`)
     for f in facts.findings:
         inspection = facts.inspections[f["inspection_id"]]
         if f["target_unit_id"] == unit and f["category"] == FindingCategory.CORRUPTION_WASTE \
                 and in_window(f["occurred_on"]) and d(inspection["concluded_on"]) <= as_of_date:
-            corruption = True
             lines.append(Line("D", policy.corruption.points,
                               f"Tham nhũng, lãng phí tại đơn vị ngày {fmt_date(d(f['occurred_on']))} "
                               f"(kết luận {inspection['conclusion_no']}).",

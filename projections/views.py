@@ -294,7 +294,8 @@ INSPECTIONS = Table("rm_inspections", ("inspection_id",), {
     indexes=(("target_unit_id",),))
 FINDINGS = Table("rm_findings", ("finding_id",), {
     "inspection_id": T, "target_unit_id": T, "category": T, "severity": T, "description": T,
-    "occurred_on": T, "official_ids": T, "evidence": T, "retracted": I, "note": T},
+    "occurred_on": T, "official_ids": T, "evidence": T, "retracted": I, "note": T, "referred_on": T,
+    "referral_agency": T},
     indexes=(("inspection_id",), ("target_unit_id",)))
 RECOMMENDATIONS = Table("rm_recommendations", ("recommendation_id",), {
     "inspection_id": T, "text": T, "due_on": T, "responsible_unit_id": T, "implemented_on": T, "note": T},
@@ -318,6 +319,11 @@ class InspectionsView(View):
                 change(b, FINDINGS, e, {"retracted": 1, "note": e.domain_event.reason},
                        key=(e.domain_event.finding_id,)),
                 change(b, INSPECTIONS, e, {})),
+            Inspection.FindingReferred: lambda b, e: (
+                change(b, FINDINGS, e, {"referred_on": e.domain_event.referred_on,
+                                        "referral_agency": e.domain_event.agency},
+                       key=(e.domain_event.finding_id,)),
+                change(b, INSPECTIONS, e, {})),
             Inspection.Concluded: self._concluded,
             Inspection.RecommendationImplemented: lambda b, e: (
                 change(b, RECOMMENDATIONS, e, {"implemented_on": e.domain_event.implemented_on,
@@ -330,7 +336,8 @@ class InspectionsView(View):
 
     def reads(self) -> dict[type, tuple[Table, ...]]:
         return {Inspection.FindingRecorded: (INSPECTIONS,), Inspection.FindingCorrected: (FINDINGS, INSPECTIONS),
-                Inspection.FindingRetracted: (FINDINGS, INSPECTIONS), Inspection.Concluded: (INSPECTIONS,),
+                Inspection.FindingRetracted: (FINDINGS, INSPECTIONS),
+                Inspection.FindingReferred: (FINDINGS, INSPECTIONS), Inspection.Concluded: (INSPECTIONS,),
                 Inspection.RecommendationImplemented: (RECOMMENDATIONS, INSPECTIONS),
                 Inspection.Closed: (INSPECTIONS,)}
 

@@ -61,6 +61,14 @@ class InspectionService(Service):
         position = self.save(inspection)
         return self.written(position, inspection)
 
+    def refer_finding(self, actor: Actor, inspection_id: UUID, finding_id: UUID, *, referred_on: date,
+                      agency: str, document_no: str, expected_version: int | None = None) -> Written:
+        inspection = self.load(Inspection, inspection_id, expected_version=expected_version)
+        inspection.refer_finding(finding_id=finding_id, referred_on=referred_on, agency=agency,
+                                 document_no=document_no, recorded_by=actor)
+        position = self.save(inspection)
+        return self.written(position, inspection)
+
     def conclude(self, actor: Actor, inspection_id: UUID, *, conclusion_no: str, concluded_on: date,
                  recommendations: Iterable[RecommendationInput] = (),
                  expected_version: int | None = None) -> Written:

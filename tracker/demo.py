@@ -234,6 +234,13 @@ class DemoBuilder:
                             ADMIN, official_id, unit_id=unit_id, on=d(on), is_leader=is_leader,
                             reason=reason))
 
+    def initiative(self, official: str, title: str, decision_no: str, on: str) -> None:
+        official_id = self.officials[official]
+        self.script.add(f"Công nhận sáng kiến của {official}", official_id,
+                        lambda: self.s.organisation.recognise_initiative(
+                            HOME_AFFAIRS_MINH, official_id, title=title, decision_no=decision_no,
+                            recognised_on=d(on)))
+
     def change_category(self, official: str, category: OfficialCategory, on: str, reason: str) -> None:
         official_id = self.officials[official]
         self.script.add(f"Chuyển loại cán bộ {official}", official_id,
@@ -495,6 +502,11 @@ def build(services: Services) -> Script:
                "Quyết định số 1580/QĐ-UBND ngày 25/8/2026 điều động giữ chức Phó Chánh Văn phòng "
                "UBND thành phố.")
 
+    # Initiatives recognised by the city's council (a condition of Chiến sĩ thi đua cơ sở).
+    b.initiative("KHCN-0001", "Số hóa quy trình thẩm định nhiệm vụ khoa học và công nghệ cấp cơ sở",
+                 "112/QĐ-HĐSK", "2025-11-20")
+    b.initiative("CNTT-0001", "Nền tảng tiếp nhận phản ánh, kiến nghị qua Zalo OA của thành phố",
+                 "47/QĐ-HĐSK", "2026-05-28")
     cases = _inspections_and_cases(b)
     _accountability(b, cases)
     _tasks(b)

@@ -18,6 +18,7 @@ from api.schemas import (
     ConclusionCreate,
     Concluded,
     Created,
+    CriminalReferral,
     Evidence,
     FindingCorrection,
     FindingCreate,
@@ -52,7 +53,9 @@ def inspection_out(row: dict[str, Any], at: AsOf | None = None, detail: bool = F
                                evidence=[Evidence(name=e["name"], sha256=e["sha256"])
                                          for e in json.loads(f["evidence"])],
                                retracted=bool(f["retracted"]), note=f["note"],
-                               recorded_at_position=int(f["pos_from"])) for f in row["finding_rows"]]
+                               recorded_at_position=int(f["pos_from"]),
+                               referred_on=date.fromisoformat(f["referred_on"]) if f["referred_on"] else None,
+                               referral_agency=f["referral_agency"]) for f in row["finding_rows"]]
         recommendations = [RecommendationOut(
             id=UUID(r["recommendation_id"]), text=r["text"], due_on=date.fromisoformat(r["due_on"]),
             responsible_unit_id=UUID(r["responsible_unit_id"]), implemented_on=_d(r["implemented_on"]),
@@ -140,6 +143,17 @@ class InspectionController(Controller):
         return run_write(request, data, Versioned,
                          lambda actor, version: state.tracker.services.inspections.retract_finding(
                              actor, inspection_id, finding_id, reason=data.reason, expected_version=version),
+                         lambda w: Versioned(id=w.id, version=w.version))
+
+    @post("/{inspection_id:uuid}/findings/{finding_id:uuid}/criminal-referral", operation_id="referFinding",
+          guards=[INSPECTOR], sync_to_thread=True, status_code=200)
+    def refer_finding(self, inspection_id: UUID, finding_id: UUID, data: CriminalReferral,
+                      request: Request[Any, Any, Any], state: State) -> Versioned:
+        """Ghi nhận việc chuyển hồ sơ phát hiện sang cơ quan điều tra."""
+        return run_write(request, data, Versioned,
+                         lambda actor, version: state.tracker.services.inspections.refer_finding(
+                             actor, inspection_id, finding_id, referred_on=data.referred_on, agency=data.agency,
+                             document_no=data.document_no, expected_version=version),
                          lambda w: Versioned(id=w.id, version=w.version))
 
     @post("/{inspection_id:uuid}/conclusion", operation_id="concludeInspection", guards=[INSPECTOR],

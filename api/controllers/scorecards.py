@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
@@ -27,6 +28,7 @@ from api.schemas import (
 )
 from api.security import ANALYSTS, AUDITORS, READERS, requires_role
 from domain.enums import Rating, UnitKind, parse_enum
+from domain.legal import APPRAISAL_TITLES
 from domain.errors import InvalidInput, NotFound
 from projections.policy import load_policy
 from projections.scorecards import Scorecard, excellent_quota
@@ -42,7 +44,8 @@ def scorecard_out(card: Scorecard, chain_head: str | None = None) -> ScorecardOu
         term_to=card.term_to, policy_version=card.policy_version, score=card.score, band=card.band,
         rating_ceiling=card.rating_ceiling, ceiling_reasons=list(card.ceiling_reasons),
         emulation_eligible=card.emulation_eligible, emulation_titles=list(card.emulation_titles),
-        appraisal_regime=card.appraisal_regime,
+        appraisal_regime=card.appraisal_regime, appraisal_regime_title=APPRAISAL_TITLES.get(card.appraisal_regime),
+        emulation_reasons=list(card.emulation_reasons),
         lines=[LineOut(rule=line.rule, points=line.points, reason=line.reason,
                        evidence=[EvidenceRefOut(position=e.position, aggregate_id=e.aggregate_id, version=e.version)
                                  for e in line.evidence]) for line in card.lines],
@@ -76,7 +79,7 @@ class ScorecardController(Controller):
         head = state.reads.chain_head(at.position)
         return ScorecardPage(period=Period.parse(period).code, position=at.position, as_of_date=at.today,
                              chain_head=head,
-                             policy_version=load_policy().version, excellent_quota=ExcellentQuota(**quota),
+                             policy_version=load_policy().version, excellent_quota=msgspec.convert(quota, ExcellentQuota),
                              total=len(cards), limit=limit, offset=offset,
                              items=[scorecard_out(c, head) for c in cards[offset:offset + limit]])
 
