@@ -241,6 +241,14 @@ def check_form_allowed(form: DisciplineForm, category: OfficialCategory, is_lead
     return regime
 
 
+def judged_post(retired_on: date | None, occurred_on: date, decided_on: date) -> tuple[bool, date]:
+    """Whether the official is judged as retired on the decision date, and the date whose post decides
+    the forms open to them: the decision date, or for one who has retired or left, the violation's
+    date (xóa tư cách chức vụ needs a post held in office)."""
+    retired = retired_on is not None and retired_on <= decided_on
+    return retired, occurred_on if retired else decided_on
+
+
 def heaviest(forms: Iterable[DisciplineForm]) -> DisciplineForm:
     """One violation, one form; several violations decided together take the heaviest."""
     forms = list(forms)

@@ -161,6 +161,5 @@ class _Post:
 def _post(official: Official, case: DisciplineCase, decided_on: date) -> _Post:
     """What decides the forms open to the official on the decision date; a retired official is
     judged by the post they held when they committed the violation."""
-    retired = official.retired_by(decided_on)
-    leader_on = case.occurred_on if retired else decided_on
-    return _Post(official.category_on(decided_on), official.is_leader_on(leader_on), retired)
+    retired, post_on = legal.judged_post(official.retired_on, case.occurred_on, decided_on)
+    return _Post(official.category_on(decided_on), official.is_leader_on(post_on), retired)
