@@ -138,13 +138,14 @@ class DisciplineService(Service):
                 decided_on: date, override_reason: str | None, together: tuple[UUID, ...]) -> None:
         decided_on = require_date(decided_on, "decidedOn")
         post = _post(official, case, decided_on)
-        rule = legal.several_violations_rule(decided_on)
-        check_one_decision(official.discipline, (case.id, *together), decision_no, decided_on, rule.article)
         case.decide(form=form, decision_no=decision_no, decided_on=decided_on,
                     official_category=post.category, official_is_leader=post.is_leader,
                     in_force=official.decision_in_force_on(case.occurred_on, excluding=case.id),
                     override_reason=override_reason, decided_together_with=together,
                     official_retired=post.retired, recorded_by=actor)
+        # the case's own rules first; then one decision for violations considered at one time
+        rule = legal.several_violations_rule(decided_on)
+        check_one_decision(official.discipline, (case.id, *together), decision_no, decided_on, rule.article)
         decided = case.pending_events[-1]
         official.note_discipline(case_id=case.id, form=decided.form, decided_on=decided.decided_on,
                                  in_force_until=decided.in_force_until,

@@ -54,13 +54,14 @@ MAX_REPORTED_PER_OPERATION = 3
 
 # The writes each role fuzzes (operationIds); reads are fuzzed as the administrator and the auditor.
 WRITES = {
-    "admin": {"createUnit", "createOfficial", "appointHead", "createUser", "createToken"},
+    "admin": {"createUnit", "createOfficial", "appointHead", "createUser", "createToken", "retireOfficial"},
     "inspector": {"openInspection", "recordFinding", "correctFinding", "retractFinding", "concludeInspection",
-                  "implementRecommendation", "closeInspection"},
+                  "implementRecommendation", "closeInspection", "referFinding"},
     "home_affairs": {"openCase", "deferCase", "resumeCase", "extendCase", "holdReviewMeeting", "conveneCouncil",
                      "decideCase", "exemptCase", "timeBarCase", "withdrawCase", "makeAccountabilityDecision",
                      "revokeAccountabilityDecision", "assignTask", "reportTaskProgress", "completeTask",
-                     "reassignTask", "putKpiReport"},
+                     "reassignTask", "putKpiReport", "decideJointly", "requestHandling",
+                     "recogniseInitiative"},
 }
 
 

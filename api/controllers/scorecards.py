@@ -7,7 +7,6 @@ from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
-import msgspec
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
@@ -23,6 +22,7 @@ from api.schemas import (
     Health,
     LineOut,
     LogEntry,
+    QuotaGroup,
     ScorecardOut,
     ScorecardPage,
 )
@@ -52,6 +52,11 @@ def scorecard_out(card: Scorecard, chain_head: str | None = None) -> ScorecardOu
         position=card.position, as_of_date=card.as_of_date, chain_head=chain_head)
 
 
+def quota_out(quota: dict[str, Any]) -> ExcellentQuota:
+    return ExcellentQuota(excellent=quota["excellent"], good=quota["good"], exceeded=quota["exceeded"],
+                          groups=[QuotaGroup(**g) for g in quota["groups"]])
+
+
 class ScorecardController(Controller):
     path = "/api/v1/scorecards"
     tags = ["Phiếu đánh giá người đứng đầu"]
@@ -79,7 +84,7 @@ class ScorecardController(Controller):
         head = state.reads.chain_head(at.position)
         return ScorecardPage(period=Period.parse(period).code, position=at.position, as_of_date=at.today,
                              chain_head=head,
-                             policy_version=load_policy().version, excellent_quota=msgspec.convert(quota, ExcellentQuota),
+                             policy_version=load_policy().version, excellent_quota=quota_out(quota),
                              total=len(cards), limit=limit, offset=offset,
                              items=[scorecard_out(c, head) for c in cards[offset:offset + limit]])
 
