@@ -50,7 +50,6 @@ from domain.actor import Actor
 from domain.base import TrackerAggregate, natural_id
 from domain.discipline import DisciplineCase
 from domain.enums import (
-    DeferralReason,
     DisciplineForm,
     ExemptionGround,
     FindingCategory,
@@ -652,7 +651,8 @@ class StoreGenerator:
 
         if rng.random() < 0.08:
             yield _after(self.now, rng, 5, 30)
-            self.act(1, lambda: case.defer(reason=rng.choice(list(DeferralReason)), on=self.now,
+            grounds = legal.deferral_grounds(case.official_category, self.now)  # the regime's own
+            self.act(1, lambda: case.defer(reason=rng.choice(grounds), on=self.now,
                                            note="Theo giấy xác nhận của cơ sở y tế / cơ quan có thẩm quyền.",
                                            recorded_by=actor), case)
             yield _after(self.now, rng, 15, 120)
@@ -711,14 +711,21 @@ class StoreGenerator:
         form = self._form_for(case, official)
         in_force = official.decision_in_force_on(case.occurred_on, excluding=case.id)
         override = None
+        limitation = case.limitation_deadline_for(form)
+        if limitation is not None and self.now > limitation:
+            form = case.warranted_form if case.warranted_form in legal.allowed_forms(category, leader, self.now) \
+                else max(legal.allowed_forms(category, leader, self.now), key=FORM_RANK.__getitem__)
         if in_force is not None:
-            required = legal.next_heavier(in_force.form, category, leader, self.now)
-            if required is not None and FORM_RANK[form] < FORM_RANK[required]:
+            required = legal.repeat_requirement(in_force.form, case.warranted_form, category, leader,
+                                                self.now).required
+            if FORM_RANK[form] < FORM_RANK[required]:
                 if self.rng.random() < 0.8:
                     form = required
                 else:
                     override = "Có tình tiết giảm nhẹ: chủ động khắc phục hậu quả, thành khẩn nhận khuyết điểm."
         decision_no = f"{self.number('kyluat', self.now.year)}/QĐ-KL-{self.now.year}"
+        if any(r.decided_on == self.now for r in official.discipline):
+            return  # one decision a day for an official (a joint one otherwise): left open
 
         def decide() -> None:
             case.decide(form=form, decision_no=decision_no, decided_on=self.now, official_category=category,
