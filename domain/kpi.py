@@ -130,14 +130,23 @@ class KpiTargets:
 
 @dataclass(frozen=True)
 class TargetCheck:
-    """One target evaluated on one report: met or not, with the figures that decided it."""
+    """One target on one report: met, missed, or not evaluated on this report (`met` is None, and `text`
+    says why), with the figures that decided it."""
 
     code: str
     title: str
-    met: bool
+    met: bool | None
     actual: str
     target: str
     text: str  # the whole sentence, as a scorecard line or a report cell shows it
+
+    @property
+    def missed(self) -> bool:
+        return self.met is False
+
+    @property
+    def evaluated(self) -> bool:
+        return self.met is not None
 
 
 TARGET_TITLES = {
@@ -152,6 +161,25 @@ TARGET_TITLES = {
 }
 
 
+# Targets the plan sets for a whole year, judged on the annual report only; on a half-year report they are
+# shown as not evaluated, never as missed (Kế hoạch 83/KH-UBND, Phụ lục):
+#   mục 13 — "Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt từ 95% trở lên; 100% văn bản hành chính
+#            không mật gửi nhận điện tử", số hóa văn bản "đạt từ 95% trở lên"; thời hạn "Đến cuối năm 2026";
+#   mục 15 — "phấn đấu 100% cán bộ, công chức, viên chức được đào tạo kỹ năng số"; thời hạn "Từ năm 2026
+#            và các năm tiếp theo" (a level to reach within each year).
+ANNUAL_TARGETS: dict[str, str] = {
+    "procedures_online": "mục 13 Phụ lục Kế hoạch số 83/KH-UBND: đạt đến cuối năm 2026",
+    "documents_digitised": "mục 13 Phụ lục Kế hoạch số 83/KH-UBND: đạt đến cuối năm 2026",
+    "electronic_sending": "mục 13 Phụ lục Kế hoạch số 83/KH-UBND: đạt đến cuối năm 2026",
+    "staff_trained": "mục 15 Phụ lục Kế hoạch số 83/KH-UBND: đạt trong từng năm, từ năm 2026",
+}
+
+
+def judged_on(code: str, period: Period) -> bool:
+    """Whether a target is judged on a report of this period: the annual targets on a year's report only."""
+    return code not in ANNUAL_TARGETS or not period.code.endswith(("-H1", "-H2"))
+
+
 def _exact(value: float) -> Fraction:
     """Figures and targets compared exactly: 60% of 15 conferences is 9, not 8.999…"""
     return Fraction(str(value))
@@ -161,14 +189,20 @@ def _pct(value: float) -> str:
     return f"{value:g}".replace(".", ",") + "%"
 
 
-def evaluate_targets(figures: KpiFigures, previous: KpiFigures | None,
-                     targets: KpiTargets = KpiTargets()) -> list[TargetCheck]:
-    """Each target on a unit's report; the two cuts need the same period of the previous year and are
-    left out without it."""
+def evaluate_targets(figures: KpiFigures, previous: KpiFigures | None, targets: KpiTargets = KpiTargets(), *,
+                     period: Period) -> list[TargetCheck]:
+    """Each target on a unit's report of `period`; the two cuts need the same period of the previous year
+    and are left out without it; the annual targets (`ANNUAL_TARGETS`) are not evaluated on a half-year
+    report."""
     t = targets
     checks: list[TargetCheck] = []
 
     def add(code: str, met: bool, actual: str, target: str, text: str) -> None:
+        if not judged_on(code, period):
+            checks.append(TargetCheck(code, TARGET_TITLES[code], None, actual, target,
+                                      f"{text[:-1]}: chưa đánh giá trên báo cáo 6 tháng ({ANNUAL_TARGETS[code]}; "
+                                      "đánh giá trên báo cáo năm)."))
+            return
         checks.append(TargetCheck(code, TARGET_TITLES[code], met, actual, target, text))
 
     total, online = figures.conferences_total, figures.conferences_online

@@ -20,7 +20,7 @@ from domain.base import natural_id
 from domain.errors import InvalidInput, NotFound
 from domain.kpi import UnitKpiReport
 from domain.periods import Period
-from domain.reporting import city_deadlines, reporting_periods, unit_report_due
+from domain.reporting import city_deadlines, data_window, reporting_periods, unit_report_due
 from projections.db import ReadDB
 from projections.policy import Policy, load_policy
 from projections.reports import CityReport, build_report
@@ -130,11 +130,12 @@ class ReadModel:
                            field="official_id", value=official_id)
         return cards
 
-    def city_report(self, period: str, at: AsOf) -> CityReport:
-        """The Conclusion 226 report for a period, as the read models stood at `at`."""
+    def city_report(self, period: str, at: AsOf, window: str = "nd09") -> CityReport:
+        """The Conclusion 226 report for a period, as the read models stood at `at`, counting the facts of
+        its data window (`nd09`: Điều 12 Nghị định 09/2019/NĐ-CP; `calendar`: the period itself)."""
         p = Period.parse(period)
         return build_report(self.db, p, at.position, at.today, self.scorecards(p.code, at),
-                            self.chain_head(at.position))
+                            self.chain_head(at.position), data_window(p, window))
 
     def ranking(self, period: str, at: AsOf) -> tuple[list[Scorecard], dict[str, Any]]:
         cards = self.scorecards(period, at)
@@ -182,14 +183,17 @@ class ReadModel:
 
     def _reporting_deadlines(self, at: AsOf, horizon: date) -> list[Deadline]:
         """The city's Conclusion 226 reports coming due, and the units whose KPI report for the period is
-        due (or at most a month late) and not in yet."""
+        due (or at most a month late) and not in yet. Only periods whose reports the plan asks are listed
+        (`reporting_periods` keeps those `kpi_report_due` accepts: none before 2026, not 2026-H1, no H2),
+        each on its last day (the day before "trước ngày 10 tháng 6 / 10 tháng 12")."""
         out: list[Deadline] = []
         units = None
         for period in (*reporting_periods(at.today.year), *reporting_periods(at.today.year + 1)):
             for d in city_deadlines(period):
                 if at.today <= d.due_on <= horizon:
                     out.append(Deadline("city_report", str(natural_id("report", f"{period.code}/{d.code}")), None,
-                                        f"Báo cáo Kết luận 226 kỳ {period.code} gửi {d.recipient}", None, None,
+                                        f"Báo cáo Kết luận 226 kỳ {period.code} gửi {d.recipient} (trước ngày "
+                                        f"{d.before:%d/%m/%Y})", None, None,
                                         d.due_on, (d.due_on - at.today).days, period.code))
             due = unit_report_due(period)
             if not at.today - timedelta(days=31) <= due <= horizon:

@@ -3,6 +3,12 @@ from the read models at one log position: per unit and city-wide, KPI attainment
 by category, discipline outcomes, heads' bands and ceilings, emulation, commendations and criticisms,
 overdue tasks and recommendations.
 
+Facts (inspections, findings, discipline outcomes, commendations and criticisms, overdue tasks and
+recommendations) are selected by business date within the report's data window: by default the cut-off
+of Điều 12 Nghị định 09/2019/NĐ-CP (`domain/reporting.py`), or the calendar period. The KPI figures are
+the units' own reports for the period (not windowed), and the heads' scores, bands and ceilings come
+from the calendar-period scorecards; the report says both.
+
 The report is a list of sections, each a table (columns with Vietnamese headers, rows, a city-wide
 total row): the JSON answer, the workbook (a sheet a section) and the Word report (a numbered section a
 table) are all drawn from the same tables, so the three formats cannot disagree.
@@ -25,9 +31,17 @@ from domain.enums import (
     Rating,
     label,
 )
-from domain.kpi import TARGET_TITLES, evaluate_targets, figures_of_row
+from domain.kpi import ANNUAL_TARGETS, TARGET_TITLES, evaluate_targets, figures_of_row, judged_on
 from domain.periods import Period
-from domain.reporting import ReportingDeadline, city_deadlines, unit_report_due
+from domain.reporting import (
+    DataWindow,
+    ReportingDeadline,
+    city_deadlines,
+    data_window,
+    kpi_report_due,
+    not_due_reason,
+    unit_report_due,
+)
 from projections.db import ReadDB
 from projections.policy import load_policy
 from projections.scorecards import Scorecard, excellent_quota
@@ -35,6 +49,8 @@ from projections.tables import visible
 
 UNIT = ("unit", "Đơn vị")
 MET, MISSED, NOT_EVALUATED = "Đạt", "Không đạt", "—"
+NOT_JUDGED = "Chưa đánh giá"  # an annual target on a half-year report (domain/kpi.py ANNUAL_TARGETS)
+NOT_SENT, NOT_ASKED = "Chưa báo cáo", "Không phải báo cáo"
 
 
 @dataclass(frozen=True)
@@ -63,9 +79,13 @@ class CityReport:
     as_of_date: date
     evaluated_on: date  # the period's end, or the as-of date for a period not over yet
     policy_version: str
-    deadlines: tuple[ReportingDeadline, ...]
+    deadlines: tuple[ReportingDeadline, ...]  # none when the plan asks no report of the period
     unit_deadline: date
     sections: list[Section]
+    window: DataWindow  # the business dates whose facts are counted
+    due: bool  # whether the plan asks a report of this period (domain/reporting.py kpi_report_due)
+    not_due_reason: str | None
+    notes: list[str] = field(default_factory=list)  # what each figure is measured over
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
@@ -100,10 +120,12 @@ def _counts(columns: list[Column], rows: list[dict[str, Any]]) -> dict[str, Any]
 
 
 def build_report(db: ReadDB, period: Period, position: int, as_of_date: date, cards: list[Scorecard],
-                 chain_head: str | None) -> CityReport:
-    """Compile the report for `period` from the read models at `position`, with the period's scorecards."""
+                 chain_head: str | None, window: DataWindow | None = None) -> CityReport:
+    """Compile the report for `period` from the read models at `position`, with the period's scorecards,
+    counting the facts whose business dates fall in `window` (default: Điều 12 Nghị định 09/2019/NĐ-CP)."""
     pos = (position, position)
-    start, end = period.start, period.end
+    window = window or data_window(period)
+    start, end = window.start, window.end
     evaluated_on = min(end, as_of_date)
     units = db.query(f"SELECT * FROM rm_units WHERE {visible()} ORDER BY kind, code", pos)
     names = {u["unit_id"]: u["name"] for u in units}
@@ -116,10 +138,22 @@ def build_report(db: ReadDB, period: Period, position: int, as_of_date: date, ca
         _accountability(db, pos, units, start, end),
         _overdue(db, pos, names, evaluated_on),
     ]
+    notes = [
+        f"Số liệu thanh tra, phát hiện vi phạm, xử lý kỷ luật, biểu dương, phê bình và nhiệm vụ, kiến nghị quá hạn "
+        f"được chốt {window.text}.",
+        f"Chỉ tiêu Kết luận 226 (mục I) là số liệu đơn vị tự báo cáo cho kỳ {period.code}, không chốt lại theo "
+        "khoảng thời gian trên.",
+        f"Điểm, xếp loại và mức xếp loại tối đa của người đứng đầu (mục V) tính theo kỳ dương lịch "
+        f"{_vn(period.start)} – {_vn(period.end)} của phiếu đánh giá, không theo thời gian chốt số liệu.",
+    ]
+    reason = not_due_reason(period)
+    if reason:
+        notes.insert(0, reason)
     return CityReport(period=period, title=f"Báo cáo kết quả thực hiện Kết luận số 226-KL/TW {period_words(period)}",
                       position=position, chain_head=chain_head, as_of_date=as_of_date, evaluated_on=evaluated_on,
                       policy_version=load_policy().version, deadlines=city_deadlines(period),
-                      unit_deadline=unit_report_due(period), sections=sections)
+                      unit_deadline=unit_report_due(period), sections=sections, window=window,
+                      due=reason is None, not_due_reason=reason, notes=notes)
 
 
 # -- 1. KPI attainment ------------------------------------------------------------------------------
@@ -136,35 +170,53 @@ def _kpi(db: ReadDB, period: Period, pos: tuple[int, int], units: list[dict[str,
     section = Section("kpi", "Kết quả thực hiện các chỉ tiêu của Kết luận 226-KL/TW", columns)
     met_by_target: Counter[str] = Counter()
     reported = 0
+    due = kpi_report_due(period)
     for u in units:
         report = reports.get((u["unit_id"], period.code))
         row: dict[str, Any] = {"unit": u["name"]}
         if report is None:
-            row.update({"submittedOn": "Chưa báo cáo", "met": 0, "missed": 0})
+            # a unit is "missing" only when the plan asks the period's report (kpi_report_due)
+            row.update({"submittedOn": NOT_SENT if due else NOT_ASKED, "met": 0, "missed": 0})
             row.update(dict.fromkeys(TARGET_TITLES, NOT_EVALUATED))
         else:
             reported += 1
             previous = reports.get((u["unit_id"], previous_code))
             checks = {c.code: c for c in evaluate_targets(
-                figures_of_row(report), figures_of_row(previous) if previous else None, targets)}
+                figures_of_row(report), figures_of_row(previous) if previous else None, targets, period=period)}
             row["submittedOn"] = _vn(report["submitted_on"]) + (
                 f" (sửa {report['corrections']} lần)" if int(report["corrections"] or 0) else "")
             for code in TARGET_TITLES:
                 check = checks.get(code)
-                row[code] = NOT_EVALUATED if check is None else \
-                    f"{MET if check.met else MISSED} ({check.actual})"
+                if check is None:
+                    row[code] = NOT_EVALUATED
+                elif not check.evaluated:
+                    row[code] = f"{NOT_JUDGED} ({check.actual})"
+                else:
+                    row[code] = f"{MET if check.met else MISSED} ({check.actual})"
                 met_by_target[code] += bool(check and check.met)
-            row["met"] = sum(c.met for c in checks.values())
-            row["missed"] = sum(not c.met for c in checks.values())
+            row["met"] = sum(c.met is True for c in checks.values())
+            row["missed"] = sum(c.missed for c in checks.values())
         section.rows.append(row)
+    not_judged = {code for code in TARGET_TITLES if code in ANNUAL_TARGETS and not judged_on(code, period)}
     section.total = {"unit": "Toàn thành phố", "submittedOn": f"{reported}/{len(units)} đơn vị",
-                     **{code: f"{met_by_target[code]} đơn vị đạt" for code in TARGET_TITLES},
+                     **{code: f"{NOT_JUDGED} (báo cáo 6 tháng)" if code in not_judged
+                        else f"{met_by_target[code]} đơn vị đạt" for code in TARGET_TITLES},
                      "met": sum(r["met"] for r in section.rows), "missed": sum(r["missed"] for r in section.rows)}
-    missing = [r["unit"] for r in section.rows if r["submittedOn"] == "Chưa báo cáo"]
-    section.notes.append(f"{reported}/{len(units)} cơ quan, đơn vị, địa phương đã gửi báo cáo chỉ tiêu kỳ {period.code}"
-                         + (f"; chưa báo cáo: {', '.join(missing)}." if missing else "."))
+    missing = [r["unit"] for r in section.rows if r["submittedOn"] == NOT_SENT]
+    if due:
+        section.notes.append(f"{reported}/{len(units)} cơ quan, đơn vị, địa phương đã gửi báo cáo chỉ tiêu kỳ "
+                             f"{period.code}" + (f"; chưa báo cáo: {', '.join(missing)}." if missing else "."))
+    else:
+        section.notes.append(f"{reported}/{len(units)} cơ quan, đơn vị, địa phương đã gửi báo cáo chỉ tiêu kỳ "
+                             f"{period.code}; không đơn vị nào bị coi là chưa báo cáo. {not_due_reason(period)}")
     for code, title in TARGET_TITLES.items():
-        section.notes.append(f"{title}: {met_by_target[code]}/{reported} đơn vị đạt.")
+        if code in not_judged:
+            section.notes.append(f"{title}: chưa đánh giá trên báo cáo 6 tháng ({ANNUAL_TARGETS[code]}; đánh giá "
+                                 "trên báo cáo năm).")
+        else:
+            section.notes.append(f"{title}: {met_by_target[code]}/{reported} đơn vị đạt.")
+    section.notes.append(f"Số liệu chỉ tiêu là báo cáo của từng đơn vị cho kỳ {period.code}, không chốt theo thời "
+                         "gian chốt số liệu của báo cáo này.")
     return section
 
 
@@ -263,6 +315,8 @@ def _heads(cards: list[Scorecard], period: Period) -> Section:
             "emulation": ", ".join(label_title(t) for t in c.emulation_titles) or "Không đủ điều kiện"})
     quota = excellent_quota(cards, period)
     bands = Counter(c.rating_ceiling for c in cards)
+    section.notes.append(f"Theo phiếu đánh giá kỳ {period.code} ({_vn(period.start)} – {_vn(period.end)}, kỳ dương "
+                         "lịch), không theo thời gian chốt số liệu của báo cáo.")
     section.notes.append(
         f"{len(cards)} phiếu đánh giá người đứng đầu: " + ", ".join(
             f"{RATING_ABBREVIATIONS[r]} {bands[r]}" for r in Rating) + "; "

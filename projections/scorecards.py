@@ -371,16 +371,20 @@ def _scorecard(facts: Facts, period: Period, policy: Policy, at: int, as_of_date
 
 
 def _kpi_lines(facts: Facts, period: Period, policy: Policy, unit: str, as_of_date: date) -> list[Line]:
+    from domain.reporting import kpi_report_due  # here, not at the top: this function is all rule G needs
+
     k = policy.kpi
     report = facts.kpi.get((unit, period.code))
     if report is None:
-        if period.end < as_of_date:
+        # no line for a period whose report the plan does not ask (before 2026, 2026-H1, any H2)
+        if period.end < as_of_date and kpi_report_due(period):
             return [Line("G", k.missing_report, f"Không có báo cáo chỉ tiêu Kết luận 226 kỳ {period.code}.")]
         return []
     ev = (evidence(report, "report_id"),)
     previous = facts.kpi.get((unit, period.previous_year().code))
-    checks = evaluate_targets(figures_of_row(report), figures_of_row(previous) if previous else None, k.targets)
-    return [Line("G", k.missed_target, "Không đạt: " + c.text, ev) for c in checks if not c.met]
+    checks = evaluate_targets(figures_of_row(report), figures_of_row(previous) if previous else None, k.targets,
+                              period=period)
+    return [Line("G", k.missed_target, "Không đạt: " + c.text, ev) for c in checks if c.missed]
 
 
 def excellent_quota(cards: Iterable[Scorecard], period: Period) -> dict[str, Any]:

@@ -251,6 +251,9 @@ def test_bodies_and_queries_that_do_not_validate_answer_400_naming_the_field(dem
     assert_problem(client.get("/api/v1/scorecards", params={"period": PERIOD, "band": "superb"},
                               headers=admin), 400, field="band")
     assert_problem(client.get("/api/v1/units", params={"asOf": "yesterday"}, headers=admin), 400, field="asOf")
+    window = assert_problem(client.get("/api/v1/reports/conclusion-226", params={"period": PERIOD, "window": "q2"},
+                                       headers=admin), 400, rule="invalid_input", field="window")
+    assert "Điều 12 Nghị định 09/2019/NĐ-CP" in window["detail"]  # the choices, in Vietnamese
     assert_problem(client.post(url, json=finding_body(), headers={**inspector, "If-Match": "three"}), 400,
                    field="If-Match")
     assert position(client) == before

@@ -286,6 +286,7 @@ def test_auditor_reads_the_log(fuzzed: Fuzzed) -> None:
 @pytest.mark.parametrize(("method", "path", "query", "body"), [
     ("GET", "/api/v1/units", {"limit": 0}, None),                      # a domain rule on a query parameter
     ("POST", "/api/v1/units", None, {"code": "X-1", "kind": "commune"}),  # a body the schema rejects
+    ("GET", "/api/v1/reports/conclusion-226", {"period": "2026-H1", "window": "quarter"}, None),  # a bad window
 ])
 def test_error_answers_are_as_documented(fuzzed: Fuzzed, method: str, path: str, query: Any, body: Any) -> None:
     """The schema documents a 400 for every operation; the problem details answered must match it.

@@ -187,9 +187,10 @@ def test_head_from_april_golden_scorecard(story) -> None:
         ("E", -5),    # a case still open past its handling deadline at the period's end
         ("F", -3),    # a recommendation due 31/05, never implemented
         ("G", -3),    # online conferences 50% < 60%
-        ("G", -3),    # staff trained in digital skills 80% < 100%
+        # staff trained 80% < 100% is no longer a line (it was −3): a yearly target of Plan 83 (Phụ lục mục
+        # 15), judged on the annual report only, not on this half-year one (issue 13 item 8)
     ]
-    assert card.score == 50
+    assert card.score == 53
     assert card.band == Rating.COMPLETED            # the score alone
     assert card.rating_ceiling == Rating.NOT_COMPLETED  # lowered: corruption in the unit (ND 335/2025)
     assert "335/2025" in card.ceiling_reasons[0]
@@ -256,24 +257,57 @@ def test_recommendation_and_task_caps_hold() -> None:
 
 
 def test_kpi_cap_and_missing_report() -> None:
+    # 2027-H1: the first half-year whose report Plan 83 asks (for 2026 only the annual one, footnote 2)
     facts = Facts(terms=[term()])
-    facts.kpi = {("u1", "2026-H1"): row(5, report_id="k1", unit_id="u1", period="2026-H1", conferences_total=10,
+    facts.kpi = {("u1", "2027-H1"): row(5, report_id="k1", unit_id="u1", period="2027-H1", conferences_total=10,
                                         conferences_online=0, documents_issued=100, procedures_online_pct=0,
                                         documents_digitised_pct=0, electronic_sending_pct=0,
                                         staff_trained_pct=0, longest_indoctrination_days=2,
                                         longest_professional_days=2, longest_important_days=2),
-                 ("u1", "2025-H1"): row(4, report_id="k0", unit_id="u1", period="2025-H1", conferences_total=10,
+                 ("u1", "2026-H1"): row(4, report_id="k0", unit_id="u1", period="2026-H1", conferences_total=10,
                                         conferences_online=6, documents_issued=100, procedures_online_pct=95,
                                         documents_digitised_pct=95, electronic_sending_pct=100,
                                         staff_trained_pct=100, longest_indoctrination_days=0.5,
                                         longest_professional_days=1, longest_important_days=1.5)}
-    [card] = compute(facts, Period.parse("2026-H1"), load_policy(), 100, date(2026, 11, 22))
-    assert [line.rule for line in card.lines].count("G") == 8
-    assert sum(line.points for line in card.lines) == -20
-    [missing] = compute(Facts(terms=[term()]), Period.parse("2026-H1"), load_policy(), 100, date(2026, 11, 22))
+    [card] = compute(facts, Period.parse("2027-H1"), load_policy(), 100, date(2027, 11, 22))
+    # every target but the four yearly ones (not evaluated on a half-year report): 4 misses, not capped
+    assert [line.rule for line in card.lines].count("G") == 4
+    assert sum(line.points for line in card.lines) == -12
+    [missing] = compute(Facts(terms=[term()]), Period.parse("2027-H1"), load_policy(), 100,
+                        date(2027, 11, 22))
     assert [(line.rule, line.points) for line in missing.lines] == [("G", -5)]
     [open_period] = compute(Facts(terms=[term()]), Period.parse("2026-H2"), load_policy(), 100, date(2026, 11, 22))
-    assert open_period.lines == ()  # no report is due before the period ends
+    assert open_period.lines == ()  # no second-half report is ever asked
+
+
+def test_kpi_cap_on_an_annual_report() -> None:
+    facts = Facts(terms=[term()])
+    facts.kpi = {("u1", "2026"): row(5, report_id="k1", unit_id="u1", period="2026", conferences_total=10,
+                                     conferences_online=0, documents_issued=100, procedures_online_pct=0,
+                                     documents_digitised_pct=0, electronic_sending_pct=0, staff_trained_pct=0,
+                                     longest_indoctrination_days=2, longest_professional_days=2,
+                                     longest_important_days=2),
+                 ("u1", "2025"): row(4, report_id="k0", unit_id="u1", period="2025", conferences_total=10,
+                                     conferences_online=6, documents_issued=100, procedures_online_pct=95,
+                                     documents_digitised_pct=95, electronic_sending_pct=100, staff_trained_pct=100,
+                                     longest_indoctrination_days=0.5, longest_professional_days=1,
+                                     longest_important_days=1.5)}
+    [card] = compute(facts, Period.parse("2026"), load_policy(), 100, date(2027, 1, 22))
+    assert [line.rule for line in card.lines].count("G") == 8
+    assert sum(line.points for line in card.lines) == -20
+
+
+@pytest.mark.parametrize("period,today,lines", [
+    ("2025", date(2026, 11, 22), []),               # before 2026: no report asked
+    ("2025-H1", date(2026, 11, 22), []),
+    ("2026-H1", date(2026, 11, 22), []),            # footnote 2: for 2026 only the annual report
+    ("2026", date(2027, 1, 22), [("G", -5)]),       # the 2026 annual report is asked
+    ("2027-H1", date(2027, 11, 22), [("G", -5)]),   # from 2027 the half-year one too
+])
+def test_a_missing_report_counts_only_when_the_plan_asks_it(period: str, today: date,
+                                                              lines: list[tuple[str, float]]) -> None:
+    [card] = compute(Facts(terms=[term()]), Period.parse(period), load_policy(), 100, today)
+    assert [(line.rule, line.points) for line in card.lines] == lines
 
 
 def test_score_is_clamped_at_zero() -> None:
@@ -283,5 +317,5 @@ def test_score_is_clamped_at_zero() -> None:
                           category="corruption_waste", severity="serious", occurred_on="2026-02-01",
                           official_ids="[]") for n in range(5)]
     [card] = compute(facts, Period.parse("2026-H1"), load_policy(), 100, date(2026, 11, 22))
-    assert sum(line.points for line in card.lines) == -155  # 5 × −30, and no KPI report (−5)
+    assert sum(line.points for line in card.lines) == -150  # 5 × −30 (no 2026-H1 KPI report is asked)
     assert card.score == 0 and card.rating_ceiling == Rating.NOT_COMPLETED

@@ -397,12 +397,15 @@ def report(period: Annotated[str, typer.Option(help="Kỳ: 2026-H1 (6 tháng) ho
            output: Annotated[str | None, typer.Option("--output", "-o", help="Tệp đích (mặc định: tên theo kỳ; "
                                                                               "json: stdout).")] = None,
            as_of_position: Annotated[int | None, typer.Option(help="Như tại vị trí nhật ký này.")] = None,
+           window: Annotated[str, typer.Option(help="Thời gian chốt số liệu: nd09 (Điều 12 Nghị định 09/2019/NĐ-CP, "
+                                                    "mặc định) hoặc calendar (kỳ dương lịch).")] = "nd09",
            database_url: DatabaseOption = None) -> None:
     """Báo cáo kết quả thực hiện Kết luận 226-KL/TW của kỳ (JSON, Excel hoặc Word)."""
     import json
 
     from domain.errors import InvalidInput
     from domain.periods import Period
+    from domain.reporting import parse_window
     from projections.queries import ReadModel
     from tracker.bootstrap import Tracker
     from tracker.report_files import filename, report_docx, report_json, report_xlsx
@@ -410,10 +413,11 @@ def report(period: Annotated[str, typer.Option(help="Kỳ: 2026-H1 (6 tháng) ho
     if fmt not in ("json", "xlsx", "docx"):
         raise InvalidInput(f"Định dạng '{fmt}' không hợp lệ; chọn json, xlsx hoặc docx.", field="format", value=fmt)
     code = Period.parse(period).code
+    basis = parse_window(window)
     with Tracker(database_url) as tracker:
         tracker.projector.catch_up()
         reads = ReadModel(tracker.db, tracker.projector)
-        built = reads.city_report(code, reads.as_of(position=as_of_position))
+        built = reads.city_report(code, reads.as_of(position=as_of_position), basis)
     if fmt == "json" and output is None:
         sys.stdout.write(json.dumps(report_json(built), ensure_ascii=False, indent=2) + "\n")
         return
@@ -423,7 +427,8 @@ def report(period: Annotated[str, typer.Option(help="Kỳ: 2026-H1 (6 tháng) ho
     with open(path, "wb") as out:
         out.write(body)
     err.print(f"Đã ghi {path}: {built.title} (vị trí nhật ký {built.position}, mã băm chuỗi {built.chain_head}; "
-              + "; ".join(d.text for d in built.deadlines) + ").")
+              f"số liệu chốt {built.window.text}; "
+              + ("; ".join(d.text for d in built.deadlines) or built.not_due_reason or "") + ").")
 
 
 @app.command("verify")

@@ -50,6 +50,10 @@ def report_json(report: CityReport) -> dict[str, Any]:
         "deadlines": [{"code": d.code, "recipient": d.recipient, "dueOn": d.due_on.isoformat(), "text": d.text,
                        "basis": d.basis} for d in report.deadlines],
         "unitReportsDueOn": report.unit_deadline.isoformat(),
+        "due": report.due, "notDueReason": report.not_due_reason,
+        "window": {"code": report.window.code, "from": report.window.start.isoformat(),
+                   "to": report.window.end.isoformat(), "basis": report.window.basis, "text": report.window.text},
+        "notes": report.notes,
         "sections": [{"key": s.key, "title": s.title, "columns": [{"key": c.key, "title": c.title}
                                                                    for c in s.columns],
                       "rows": s.rows, "total": s.total, "notes": s.notes} for s in report.sections],
@@ -70,8 +74,11 @@ def report_xlsx(report: CityReport) -> bytes:
             ("Từ ngày", _vn(report.period.start)), ("Đến ngày", _vn(report.period.end)),
             ("Tính đến ngày", _vn(report.evaluated_on)), ("Vị trí nhật ký", report.position),
             ("Mã băm chuỗi", report.chain_head or ""), ("Chính sách đánh giá", report.policy_version),
-            ("Hạn báo cáo của đơn vị", _vn(report.unit_deadline)),
-            *((f"Hạn gửi ({d.basis})", d.text) for d in report.deadlines)]
+            ("Chốt số liệu từ ngày", _vn(report.window.start)), ("Chốt số liệu đến ngày", _vn(report.window.end)),
+            ("Căn cứ chốt số liệu", report.window.basis),
+            *((("Hạn báo cáo của đơn vị", f"hạn cuối {_vn(report.unit_deadline)}"),) if report.due else ()),
+            *((f"Hạn gửi ({d.basis})", d.text) for d in report.deadlines),
+            *((f"Ghi chú {n}", note) for n, note in enumerate(report.notes, start=1))]
     for r, (key, value) in enumerate(rows, start=1):
         info.cell(row=r, column=1, value=key).font = BOLD
         info.cell(row=r, column=2, value=value)
@@ -134,8 +141,12 @@ def report_docx(report: CityReport) -> bytes:
         "Thực hiện Kết luận số 226-KL/TW của Ban Bí thư và Kế hoạch số 83/KH-UBND ngày 10/6/2026 của Ủy ban nhân "
         f"dân thành phố, Sở Nội vụ tổng hợp kết quả thực hiện {period_words(report.period)} "
         f"({_vn(report.period.start)} – {_vn(report.period.end)}) của các cơ quan, đơn vị, địa phương như sau:")
-    deadlines = "; ".join(d.text for d in report.deadlines)
-    doc.add_paragraph(f"Báo cáo phục vụ hạn gửi: {deadlines}. {source_line(report)}").runs[0].italic = True
+    served = (f"Báo cáo phục vụ hạn gửi: {'; '.join(d.text for d in report.deadlines)}." if report.deadlines
+              else report.not_due_reason or "")
+    doc.add_paragraph(f"{served} {source_line(report)}").runs[0].italic = True
+    for note in report.notes:
+        if note != report.not_due_reason:
+            doc.add_paragraph(note).runs[0].italic = True
     for n, part in enumerate(report.sections):
         doc.add_heading(f"{ROMAN[n]}. {part.title.upper()}", level=2)
         for note in part.notes:

@@ -22,6 +22,7 @@ from api.web.common import ANALYSTS, HOME_AFFAIRS, Form, WebPages, done, page, s
 from domain.errors import InvalidInput, NotFound
 from domain.kpi import KpiFigures, evaluate_targets, figures_of_row
 from domain.periods import Period
+from domain.reporting import not_due_reason
 from projections.queries import lookup
 
 FormBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -218,10 +219,12 @@ class KpiPages(WebPages):
             previous = state.lists.kpi_report(str(unit_id), period.previous_year().code, at)
         except NotFound:
             previous = None
-        checks = evaluate_targets(figures_of_row(row), figures_of_row(previous) if previous else None) if row else []
+        checks = evaluate_targets(figures_of_row(row), figures_of_row(previous) if previous else None,
+                                  period=period) if row else []
         if form is None:
             values = {name: f"{row[_snake(name)]:g}".replace(".", ",") for name, _, _ in KPI_FIELDS} if row else {}
             form = Form({**values, "version": str(row["version"]) if row else ""})
         return page(request, "kpi_report.html", user, status=status, unit=unit, period=code, row=row,
                     previous=previous, checks=checks, form=form, kpi_fields=KPI_FIELDS, today=at.today,
+                    not_due=not_due_reason(period),
                     can_act=user.role in HOME_AFFAIRS)
