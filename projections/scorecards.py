@@ -358,16 +358,40 @@ def _scorecard(facts: Facts, period: Period, policy: Policy, at: int, as_of_date
     year_cases = [c for c in facts.cases if c["official_id"] == head and c["state"] == CaseState.DECIDED
                   and d(c["decided_on"]).year == period.year and d(c["decided_on"]) <= period.end]
     heaviest = max((DisciplineForm(c["form"]) for c in year_cases), key=FORM_RANK.__getitem__, default=None)
+    handled = _corruption_handled(facts, unit, period, tenure)
+    category = OfficialCategory(term.get("official_category") or OfficialCategory.CIVIL_SERVANT)
     ceiling = legal.rating_ceiling(score, period.end, disciplined_form=heaviest,
-                                   head_unit_corruption=corruption)
-    titles = legal.emulation_titles(ceiling.ceiling, heaviest is not None, period.end)
+                                   head_unit_corruption=bool(handled), category=category,
+                                   corruption_basis=f" ({'; '.join(handled)})" if handled else "")
+    open_case = any(c["official_id"] == head and c["state"] in (CaseState.OPEN, CaseState.DEFERRED)
+                    and d(c["detected_on"]) <= as_of_date for c in facts.cases)
+    initiative = any(d(i["recognised_on"]).year == period.year for i in facts.initiatives.get(head, ()))
+    proposal = legal.emulation(ceiling.ceiling, period.end, disciplined_in_year=heaviest is not None,
+                               open_case=open_case, initiative_in_year=initiative)
+    titles = proposal.titles
     return Scorecard(
         official_id=head, official_name=term["full_name"], unit_id=unit, unit_name=term["unit_name"],
         unit_kind=term["unit_kind"], period=period.code, term_from=w_from, term_to=w_to,
         policy_version=policy.version, score=score, band=ceiling.band, rating_ceiling=ceiling.ceiling,
         ceiling_reasons=ceiling.reasons, emulation_eligible=bool(titles),
         emulation_titles=tuple(t.value for t in titles), lines=tuple(lines), position=at,
-        as_of_date=as_of_date, appraisal_regime=ceiling.regime)
+        as_of_date=as_of_date, appraisal_regime=ceiling.regime, emulation_reasons=proposal.reasons)
+
+
+def _corruption_handled(facts: Facts, unit: str, period: Period, tenure: tuple[date, date]) -> list[str]:
+    """Corruption or waste that occurred in the unit while the head led it and was handled in the
+    appraisal year up to the period's end: a discipline case decided, or a criminal referral."""
+    year_start, (since, until) = date(period.year, 1, 1), tenure
+    found = []
+    for c in facts.cases:
+        if c["unit_id"] == unit and c["category"] == FindingCategory.CORRUPTION_WASTE \
+                and c["state"] == CaseState.DECIDED and year_start <= d(c["decided_on"]) <= period.end \
+                and since <= d(c["occurred_on"]) <= until:
+            found.append(f"quyết định kỷ luật {c['decision_no']} ngày {fmt_date(d(c['decided_on']))}")
+    for f in facts.referrals:
+        if f["target_unit_id"] == unit and since <= d(f["occurred_on"]) <= until:
+            found.append(f"chuyển cơ quan điều tra ngày {fmt_date(d(f['referred_on']))}")
+    return found
 
 
 def _kpi_lines(facts: Facts, period: Period, policy: Policy, unit: str, as_of_date: date) -> list[Line]:
@@ -388,10 +412,24 @@ def _kpi_lines(facts: Facts, period: Period, policy: Policy, unit: str, as_of_da
 
 
 def excellent_quota(cards: Iterable[Scorecard], period: Period) -> dict[str, Any]:
-    """HTXSNV may not exceed 20% of HTTNV: the ranking flags it rather than hiding anyone."""
+    """HTXSNV may not exceed 20% of HTTNV within one agency and one group with similar duties. The
+    heads scored here are appraised by the city, so a group is the heads of one kind of unit (sở,
+    ban, ngành; UBND xã, phường; đơn vị sự nghiệp): each group is counted and flagged, never hidden.
+    Likewise Chiến sĩ thi đua cơ sở: at most 15% of those reaching Lao động tiên tiến."""
     cards = list(cards)
-    excellent = sum(1 for c in cards if c.rating_ceiling == Rating.EXCELLENT)
-    good = sum(1 for c in cards if c.rating_ceiling == Rating.GOOD)
-    return {"excellent": excellent, "good": good,
-            "exceeded": legal.excellent_quota_exceeded(excellent, good, period.end)}
+    groups = []
+    for kind in UnitKind:
+        mine = [c for c in cards if c.unit_kind == kind]
+        if not mine:
+            continue
+        excellent = sum(1 for c in mine if c.rating_ceiling == Rating.EXCELLENT)
+        good = sum(1 for c in mine if c.rating_ceiling == Rating.GOOD)
+        fighters = sum(1 for c in mine if EmulationTitle.EMULATION_FIGHTER in c.emulation_titles)
+        advanced = sum(1 for c in mine if EmulationTitle.ADVANCED_WORKER in c.emulation_titles)
+        groups.append({"group": kind.value, "label": label(kind), "excellent": excellent, "good": good,
+                       "exceeded": legal.excellent_quota_exceeded(excellent, good, period.end),
+                       "fighters": fighters, "advanced_workers": advanced,
+                       "fighters_exceeded": legal.fighter_quota_exceeded(fighters, advanced, period.end)})
+    return {"excellent": sum(g["excellent"] for g in groups), "good": sum(g["good"] for g in groups),
+            "exceeded": any(g["exceeded"] for g in groups), "groups": groups}
 

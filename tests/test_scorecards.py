@@ -76,7 +76,7 @@ def write_story(s: Services) -> dict[str, object]:
     i2 = insp.open_inspection(INSPECTOR, kind="planned", decision_no="09/QĐ-TTr", decided_on=date(2026, 4, 10),
                               target_unit_id=unit, scope="Thu chi ngân sách", team=["Lê Văn Hùng"]).id
     f3 = finding(i2, "late_handling", "very_serious", date(2026, 4, 2), [a3])
-    finding(i2, "corruption_waste", "serious", date(2026, 4, 15), [])
+    ids["corruption"] = (i2, finding(i2, "corruption_waste", "serious", date(2026, 4, 15), []))
     r2, r3 = insp.conclude(INSPECTOR, i2, conclusion_no="15/KL-TTr", concluded_on=date(2026, 5, 10),
                            recommendations=[RecommendationInput("Thu hồi kinh phí sai", date(2026, 5, 31), unit),
                                             RecommendationInput("Sửa quy chế chi", date(2026, 6, 20), unit)]
@@ -192,9 +192,53 @@ def test_head_from_april_golden_scorecard(story) -> None:
     ]
     assert card.score == 53
     assert card.band == Rating.COMPLETED            # the score alone
-    assert card.rating_ceiling == Rating.NOT_COMPLETED  # lowered: corruption in the unit (ND 335/2025)
+    # Issue 13 item 6: a corruption finding in a concluded inspection keeps its −30 (rule D, policy) but
+    # no longer forces "không hoàn thành nhiệm vụ": ND 335/2025 asks for corruption *handled* under the
+    # law (a decided case or a criminal referral), and none is recorded here. Was NOT_COMPLETED.
+    assert card.rating_ceiling == Rating.COMPLETED
+    assert card.ceiling_reasons == ()
+    assert card.appraisal_regime == "nd335_2025"    # Khánh is a công chức
+
+
+def test_corruption_handled_by_a_criminal_referral_forces_not_completed(story) -> None:
+    tracker, ids = story
+    inspection, finding = ids["corruption"]
+    tracker.services.inspections.refer_finding(INSPECTOR, inspection, finding, referred_on=date(2026, 6, 20),
+                                               agency="Cơ quan CSĐT Công an tỉnh Đồng Nai",
+                                               document_no="88/TTr-NV")
+    tracker.projector.catch_up()
+    reads = ReadModel(tracker.db, tracker.projector)
+    [card] = reads.scorecard(str(ids["khanh"]), "2026-H1", reads.as_of())
+    assert card.rating_ceiling == Rating.NOT_COMPLETED
+    assert "chuyển cơ quan điều tra ngày 20/06/2026" in card.ceiling_reasons[0]
     assert "335/2025" in card.ceiling_reasons[0]
-    assert card.appraisal_regime == "nd335_2025"
+    # Bình headed the unit before the corruption of 15/04 occurred: not his to answer for
+    [binh] = reads.scorecard(str(ids["binh"]), "2026-H1", reads.as_of())
+    assert not any("tham nhũng" in r for r in binh.ceiling_reasons)
+
+
+def test_corruption_handled_by_a_decided_case_in_the_year_forces_not_completed(story) -> None:
+    tracker, ids = story
+    disc = tracker.services.discipline
+    case = disc.open_case(HOME_AFFAIRS, official_id=ids["TB-14"], category="corruption_waste",
+                          nature="self_interest", severity="serious", occurred_on=date(2026, 4, 20),
+                          detected_on=date(2026, 5, 2)).id
+    reads = ReadModel(tracker.db, tracker.projector)
+    tracker.projector.catch_up()
+    [card] = reads.scorecard(str(ids["khanh"]), "2026", reads.as_of())
+    assert not any("tham nhũng" in r for r in card.ceiling_reasons)  # open: not yet handled
+    disc.decide(HOME_AFFAIRS, case, form="warning", decision_no="77/QĐ-UBND", decided_on=date(2026, 6, 25))
+    tracker.projector.catch_up()
+    [card] = reads.scorecard(str(ids["khanh"]), "2026", reads.as_of())
+    assert card.rating_ceiling == Rating.NOT_COMPLETED
+    assert any("quyết định kỷ luật 77/QĐ-UBND" in r for r in card.ceiling_reasons)
+
+
+def test_a_cadre_head_is_appraised_outside_decree_335(story) -> None:
+    tracker, ids = story
+    reads = ReadModel(tracker.db, tracker.projector)
+    [card] = reads.scorecard(str(ids["binh"]), "2026-H1", reads.as_of())
+    assert card.appraisal_regime == "nd90_2020_cadres_employees_2026"  # Bình is a cán bộ
 
 
 def test_every_evidence_line_points_at_the_event_it_came_from(story) -> None:

@@ -51,7 +51,7 @@ def stored(tracker: Tracker, position: int) -> dict:
 def test_an_untouched_log_verifies_and_names_its_head(sealed: Tracker) -> None:
     result = sealed.verify()
     assert result.ok
-    assert result.checked == sealed.store.position() == 282
+    assert result.checked == sealed.store.position() == 285  # the demo: 282 events before issue 13
     assert len(result.head) == 64
     # the head is the last sealed link
     [last] = sealed.db.query("SELECT digest FROM tracker_chain ORDER BY position DESC LIMIT 1")
@@ -92,7 +92,7 @@ def test_two_swapped_events_are_found_at_the_first(sealed: Tracker) -> None:
 def test_tracker_verify_exits_non_zero_with_the_position(sealed: Tracker, database_url: str) -> None:
     ok = runner.invoke(app, ["verify", "--database-url", database_url])
     assert ok.exit_code == 0, ok.output
-    assert "đã kiểm 282 sự kiện" in ok.output
+    assert "đã kiểm 285 sự kiện" in ok.output
     table, col = events_table(sealed)
     tamper(sealed, (f"DELETE FROM {table} WHERE {col} = ?", (200,)))
     bad = runner.invoke(app, ["verify", "--database-url", database_url])
