@@ -30,6 +30,7 @@ from domain.enums import (
 from domain.kpi import evaluate_targets, figures_of_row
 from domain.legal import FORM_RANK, fmt_date
 from domain.periods import Period
+from domain.reporting import kpi_report_due
 from projections.policy import Policy
 from projections.tables import visible
 
@@ -395,8 +396,6 @@ def _corruption_handled(facts: Facts, unit: str, period: Period, tenure: tuple[d
 
 
 def _kpi_lines(facts: Facts, period: Period, policy: Policy, unit: str, as_of_date: date) -> list[Line]:
-    from domain.reporting import kpi_report_due  # here, not at the top: this function is all rule G needs
-
     k = policy.kpi
     report = facts.kpi.get((unit, period.code))
     if report is None:
