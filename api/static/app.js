@@ -64,7 +64,8 @@ function setupPicker(box) {
   });
 }
 
-// The discipline forms the law allows depend on the decision date: ask the server again when it changes.
+// The discipline forms (and the deferral grounds) the law allows depend on the date: ask the server
+// again when it changes. A blank first option ("— Chọn … —") is kept.
 function setupForms(select) {
   const dateInput = document.getElementById(select.dataset.dateField);
   const note = document.getElementById(select.id + "-rule");
@@ -76,7 +77,8 @@ function setupForms(select) {
     if (!answer.ok) return;
     const body = await answer.json();
     const current = select.value;
-    select.replaceChildren(...body.forms.map((f) => new Option(f.label, f.value, false, f.value === current)));
+    const blank = [...select.options].filter((o) => o.value === "");
+    select.replaceChildren(...blank, ...body.forms.map((f) => new Option(f.label, f.value, false, f.value === current)));
     if (note) note.textContent = body.rule;
   });
 }

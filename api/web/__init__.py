@@ -13,6 +13,7 @@ from api.web.heads import ChartPages, DecisionPages, RankingPages
 from api.web.plans import KpiPages, TaskPages
 from api.web.reports import ReportPages
 from api.web.inspections import InspectionPages, OfficialSearch
+from api.web.officials import OfficialPages
 from api.web.session import SessionPages
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -20,7 +21,7 @@ STATIC = Path(__file__).parent.parent / "static"
 
 WEB_HANDLERS = [SessionPages, LogPages, EventPages, VerifyPages, CasePages, RankingPages, ChartPages, DecisionPages,
                 ReportPages, TaskPages, KpiPages,
-                InspectionPages, OfficialSearch,
+                InspectionPages, OfficialSearch, OfficialPages,
                 create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False,
                                            opt={"exclude_from_auth": True})]
 

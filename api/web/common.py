@@ -7,6 +7,7 @@ the API and put a refused command's Vietnamese message beside the field it names
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
@@ -30,6 +31,7 @@ from domain.enums import (
     FindingCategory,
     InspectionKind,
     Nature,
+    NoLimitationGround,
     OfficialCategory,
     Outcome,
     Rating,
@@ -145,6 +147,11 @@ def parse_vn_date(text: str) -> date:
     return date.fromisoformat(text)
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2100  # dates typed outside these years are typing mistakes
+# C0 controls except tab, line feed and carriage return; DEL and the C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 class Form:
     """Submitted fields, read leniently; problems are collected per field and shown beside it."""
 
@@ -160,6 +167,13 @@ class Form:
         if isinstance(value, list):
             value = value[-1] if value else ""
         value = value.strip() if isinstance(value, str) else ""
+        if _CONTROL.search(value):
+            # NUL and other control characters: no one types them, PostgreSQL refuses NUL, and they
+            # would hide text in what the log shows. Refused beside the field; the kept input drops them.
+            value = _CONTROL.sub("", value)
+            self.raw[name] = value
+            self.error(name, "Có ký tự điều khiển không hợp lệ (đã bỏ đi); kiểm tra lại nội dung rồi gửi lại.")
+            return value
         if required and not value:
             self.error(name, required)
         return value
@@ -181,10 +195,14 @@ class Form:
                 self.error(name, "Nhập ngày theo dạng dd/mm/yyyy.")
             return None
         try:
-            return parse_vn_date(text)
+            value = parse_vn_date(text)
         except ValueError:
             self.error(name, f"Ngày “{text}” không hợp lệ; nhập theo dạng dd/mm/yyyy, ví dụ 15/06/2026.")
             return None
+        if not MIN_YEAR <= value.year <= MAX_YEAR:  # 1/1/1 parses, but no record of the city dates from then
+            self.error(name, f"Ngày “{text}” không hợp lệ; năm phải từ {MIN_YEAR} đến {MAX_YEAR}.")
+            return None
+        return value
 
     def integer(self, name: str) -> int | None:
         text = self.text(name)
@@ -275,7 +293,7 @@ ENUMS: dict[str, type[StrEnum]] = {
     "category": FindingCategory, "state": CaseState, "severity": Severity, "kind": InspectionKind,
     "form": DisciplineForm, "nature": Nature, "ground": ExemptionGround, "reason": DeferralReason,
     "responsibility": Responsibility, "outcome": Outcome, "unit_kind": UnitKind,
-    "official_category": OfficialCategory, "rating": Rating,
+    "official_category": OfficialCategory, "rating": Rating, "no_limitation_ground": NoLimitationGround,
 }
 
 
@@ -308,6 +326,9 @@ EVENT_LABELS = {
     "Unit.HeadAppointed": "Bổ nhiệm người đứng đầu", "Unit.HeadTermEnded": "Kết thúc nhiệm kỳ người đứng đầu",
     "Official.Registered": "Đăng ký cán bộ", "Official.Transferred": "Điều động, luân chuyển",
     "Official.CategoryChanged": "Thay đổi loại cán bộ", "Official.DisciplineRecorded": "Ghi nhận kỷ luật vào hồ sơ",
+    "Official.Retired": "Nghỉ hưu, nghỉ việc", "Official.InitiativeRecognised": "Công nhận sáng kiến",
+    "Inspection.FindingReferred": "Chuyển cơ quan điều tra",
+    "DisciplineCase.HandlingRequested": "Cán bộ có văn bản đề nghị xem xét xử lý kỷ luật",
     "Inspection.Opened": "Mở cuộc thanh tra", "Inspection.FindingRecorded": "Ghi nhận phát hiện",
     "Inspection.FindingCorrected": "Sửa phát hiện", "Inspection.FindingRetracted": "Rút lại phát hiện",
     "Inspection.Concluded": "Kết luận thanh tra", "Inspection.RecommendationImplemented": "Kiến nghị đã thực hiện",

@@ -48,6 +48,21 @@ class Action:
     states: tuple[CaseState, ...]
     run: Callable[[Any, Actor, UUID, Form, int | None], Written | None]
     done: str
+    offered: Callable[[dict[str, Any], date], bool] = lambda case, today: True  # beyond the state
+
+
+def _written_request_offered(case: dict[str, Any], today: date) -> bool:
+    """The official's written request to be handled exists only where the regime has it (Nghị định
+    172/2025), once per case."""
+    if case.get("handling_requested_on"):
+        return False
+    try:
+        regime = legal.discipline_regime(OfficialCategory(case["official_category"]), today)
+    except TrackerError:
+        return False
+    if not regime.written_request_grounds:
+        return False
+    return case["state"] == CaseState.OPEN.value or case.get("deferral_reason") in regime.written_request_grounds
 
 
 def _defer(s: Any, actor: Actor, case_id: UUID, f: Form, version: int | None) -> Written | None:
@@ -58,6 +73,11 @@ def _defer(s: Any, actor: Actor, case_id: UUID, f: Form, version: int | None) ->
 def _resume(s: Any, actor: Actor, case_id: UUID, f: Form, version: int | None) -> Written | None:
     on, note = f.date("on"), f.text("note")
     return None if not f.ok else s.resume(actor, case_id, on=on, note=note, expected_version=version)
+
+
+def _request_handling(s: Any, actor: Actor, case_id: UUID, f: Form, version: int | None) -> Written | None:
+    on, note = f.date("on"), f.text("note")
+    return None if not f.ok else s.request_handling(actor, case_id, on=on, note=note, expected_version=version)
 
 
 def _extend(s: Any, actor: Actor, case_id: UUID, f: Form, version: int | None) -> Written | None:
@@ -95,6 +115,9 @@ ACTIONS: dict[str, Action] = {
     "quyet-dinh": Action("Quyết định kỷ luật", OPEN, _decide, "Đã ghi nhận quyết định kỷ luật."),
     "tam-hoan": Action("Tạm hoãn xử lý", OPEN, _defer, "Đã tạm hoãn; thời gian tạm hoãn không tính vào thời hạn."),
     "tiep-tuc": Action("Tiếp tục xử lý", (CaseState.DEFERRED,), _resume, "Đã tiếp tục xử lý vụ việc."),
+    "de-nghi-xu-ly": Action("Cán bộ có văn bản đề nghị xem xét xử lý kỷ luật", (CaseState.OPEN, CaseState.DEFERRED),
+                            _request_handling, "Đã ghi nhận văn bản đề nghị xem xét xử lý kỷ luật; thời hạn "
+                            "xử lý tiếp tục được tính.", _written_request_offered),
     "gia-han": Action("Gia hạn thời hạn xử lý", OPEN, _extend, "Đã gia hạn thời hạn xử lý lên 150 ngày."),
     "mien": Action("Miễn kỷ luật", OPEN, _exempt, "Đã ghi nhận miễn kỷ luật."),
     "het-thoi-hieu": Action("Kết thúc do hết thời hiệu", (CaseState.OPEN, CaseState.DEFERRED), _time_bar,
@@ -108,10 +131,11 @@ CASE_FACTS = (
     ("nature", "Tính chất", "nature"), ("occurred_on", "Ngày vi phạm", "date"),
     ("detected_on", "Ngày phát hiện", "date"), ("handling_deadline", "Hạn xử lý", "date"),
     ("extended_on", "Gia hạn ngày", "date"), ("deferred_since", "Tạm hoãn từ", "date"),
-    ("deferred_days", "Số ngày tạm hoãn", None), ("limitation_deadline", "Hết thời hiệu", "date"),
+    ("deferred_days", "Số ngày tạm hoãn", None), ("limitation_deadline", "Hết thời hiệu", "limitation"),
+    ("handling_requested_on", "Ngày cán bộ có văn bản đề nghị xử lý", "date"),
     ("proposed_form", "Hình thức đề xuất", "form"), ("form", "Hình thức kỷ luật", "form"),
     ("decision_no", "Số quyết định", None), ("decided_on", "Ngày quyết định", "date"),
-    ("regime", "Văn bản áp dụng", None), ("exemption_ground", "Căn cứ miễn", "ground"),
+    ("regime", "Văn bản áp dụng", "regime"), ("exemption_ground", "Căn cứ miễn", "ground"),
     ("closed_on", "Ngày kết thúc", "date"), ("reason", "Lý do", None),
 )
 
@@ -123,40 +147,86 @@ def clock(days_left: int | None) -> str:
     return "overdue" if days_left < 0 else "soon" if days_left <= SOON_DAYS else "fine"
 
 
+def no_limitation_text(case: dict[str, Any]) -> str:
+    """What the page says in place of a limitation date when none applies."""
+    ground = case.get("no_limitation_ground")
+    return "Không áp dụng thời hiệu" + (f" ({enum_label(ground, 'no_limitation_ground')})" if ground else "")
+
+
 def clocks(case: dict[str, Any], today: date) -> dict[str, Any]:
-    """The two legal clocks of a case as days left (None once the case is closed)."""
+    """The two legal clocks of a case as days left (None once the case is closed, or for the limitation
+    when no limitation period applies to the violation)."""
     deadline = handling_deadline(case, today)
-    limitation = date.fromisoformat(case["limitation_deadline"])
+    limitation = date.fromisoformat(case["limitation_deadline"]) if case.get("limitation_deadline") else None
     open_case = case["state"] in (CaseState.OPEN.value, CaseState.DEFERRED.value)
     handling_left = (deadline - today).days if open_case else None
-    limitation_left = (limitation - today).days if open_case else None
+    limitation_left = (limitation - today).days if open_case and limitation is not None else None
+    lefts = [d for d in (handling_left, limitation_left) if d is not None]
     return {"deadline": deadline, "limitation": limitation, "handling_left": handling_left,
-            "limitation_left": limitation_left,
-            "days_left": None if handling_left is None else min(handling_left, limitation_left)}
+            "limitation_left": limitation_left, "days_left": min(lefts) if lefts else None,
+            "no_limitation": None if limitation is not None else no_limitation_text(case)}
 
 
 def shown(case: dict[str, Any], column: str, kind: str | None, today: date) -> str:
     value = handling_deadline(case, today).isoformat() if column == "handling_deadline" else case.get(column)
+    if kind == "limitation" and not value:
+        return no_limitation_text(case)
     if value is None or value == "":
         return "—"
-    if kind == "date":
+    if kind in ("date", "limitation"):
         return date.fromisoformat(str(value)[:10]).strftime("%d/%m/%Y")
+    if kind == "regime":  # people read the decree's name, never its code
+        return legal.REGIME_TITLES.get(str(value), str(value))
     return enum_label(str(value), kind) if kind else str(value)
 
 
 def allowed(db: Any, case: dict[str, Any], on: date, at: AsOf) -> tuple[list[tuple[str, str]], str]:
-    """The discipline forms legal for this case's official on `on`, and the rule that says so."""
-    official = official_on(db, case["official_id"], on, at)
-    category = OfficialCategory(official["category"])
-    leader = bool(official["is_leader"])
+    """The discipline forms legal for this case's official on `on`, and the rule that says so. An
+    official who has retired or left by then is judged by the post held at the violation
+    (`legal.judged_post`), with the forms open to retired officials."""
+    current = lookup(db, "officials", [case["official_id"]], at).get(case["official_id"], {})
+    retired_on = date.fromisoformat(current["retired_on"][:10]) if current.get("retired_on") else None
+    retired, post_on = legal.judged_post(retired_on, date.fromisoformat(case["occurred_on"][:10]), on)
+    category = OfficialCategory(official_on(db, case["official_id"], on, at)["category"])
+    leader = bool(official_on(db, case["official_id"], post_on, at)["is_leader"])
     try:
         regime = legal.discipline_regime(category, on)
-        forms = legal.allowed_forms(category, leader, on)
+        forms = legal.allowed_forms(category, leader, on, retired=retired)
     except TrackerError as e:
         return [], e.message
-    who = label(category) + (" giữ chức vụ lãnh đạo, quản lý" if leader else "")
-    rule = f"{who} — ngày {on.strftime('%d/%m/%Y')} áp dụng {regime.forms_article[category]}."
+    if retired:
+        who = (f"{label(category)} đã nghỉ hưu, nghỉ việc từ {legal.fmt_date(retired_on)}"  # type: ignore[arg-type]
+               + (" (giữ chức vụ lãnh đạo, quản lý khi vi phạm)" if leader else
+                  " (không giữ chức vụ lãnh đạo, quản lý khi vi phạm)"))
+    else:
+        who = label(category) + (" giữ chức vụ lãnh đạo, quản lý" if leader else "")
+    rule = (f"{who} — ngày {legal.fmt_date(on)} áp dụng "
+            f"{legal.forms_article(regime, category, retired)}.")
     return [(f.value, label(f)) for f in forms], rule
+
+
+def grounds(case: dict[str, Any], on: date) -> tuple[list[tuple[str, str]], str]:
+    """The deferral grounds of the regime in force for the case's official on `on`, and its article."""
+    category = OfficialCategory(case["official_category"])
+    try:
+        regime = legal.discipline_regime(category, on)
+        found = legal.deferral_grounds(category, on)
+    except TrackerError as e:
+        return [], e.message
+    return ([(g.value, label(g)) for g in found],
+            f"{label(category)} — ngày {legal.fmt_date(on)}: các trường hợp chưa xem xét xử lý kỷ luật theo "
+            f"{regime.deferral_article}.")
+
+
+def form_date(form: Form, name: str, today: date) -> date:
+    """The date typed in a form's field, or today when it is empty or malformed."""
+    text = form.raw.get(name)
+    if not isinstance(text, str) or not text.strip():
+        return today
+    try:
+        return parse_vn_date(text)
+    except ValueError:
+        return today
 
 
 class CasePages(WebPages):
@@ -206,6 +276,83 @@ class CasePages(WebPages):
         forms, rule = allowed(state.tracker.db, state.reads.case(str(case_id), at), on, at)
         return Response({"forms": [{"value": v, "label": t} for v, t in forms], "rule": rule})
 
+    @get("/{case_id:uuid}/ly-do-tam-hoan", sync_to_thread=True)
+    def grounds_on(self, request: Request[Any, Any, Any], state: State, case_id: UUID,
+                   ngay: Annotated[str, QueryParameter(name="ngay")] = "") -> Response[dict[str, Any]]:
+        """The deferral grounds of the regime in force on a date (the deferral form asks again when its
+        date changes); same shape as the forms' answer."""
+        signed_in(request, ALL)
+        at = state.reads.as_of()
+        try:
+            on = parse_vn_date(ngay)
+        except ValueError:
+            return Response({"forms": [], "rule": "Nhập ngày tạm hoãn theo dạng dd/mm/yyyy."}, status_code=400)
+        found, rule = grounds(state.reads.case(str(case_id), at), on)
+        return Response({"forms": [{"value": v, "label": t} for v, t in found], "rule": rule})
+
+    @get("/{case_id:uuid}/quyet-dinh-chung", sync_to_thread=True)
+    def joint_form(self, request: Request[Any, Any, Any], state: State, case_id: UUID) -> Template:
+        """One decision for several violations of the same official considered at one time."""
+        user = signed_in(request, HOME_AFFAIRS)
+        return self._joint_page(request, state, user, case_id, Form({"caseIds": [str(case_id)]}, prefix="chung-"))
+
+    @post("/{case_id:uuid}/quyet-dinh-chung", sync_to_thread=True, status_code=200)
+    def joint_decide(self, request: Request[Any, Any, Any], state: State, case_id: UUID,
+                     data: FormBody) -> Response[Any]:
+        """Decide the ticked cases with one decision (service `decide_together`)."""
+        user = signed_in(request, HOME_AFFAIRS)
+        form = Form(data, prefix="chung-")
+        chosen: list[UUID] = []
+        for text in form.many("caseIds"):
+            try:
+                chosen.append(UUID(text))
+            except ValueError:
+                form.error("caseIds", "Vụ việc được chọn không hợp lệ; hãy chọn lại trong danh sách.")
+        if len(set(chosen)) < 2:
+            form.error("caseIds", "Chọn ít nhất hai vụ việc của cán bộ để xử lý chung.")
+        picked = form.text("form", required="Chọn hình thức kỷ luật.")
+        number = form.text("decisionNo", required="Nhập số quyết định.")
+        decided_on = form.date("decidedOn")
+        override = form.text("overrideReason") or None
+        service = state.tracker.services.discipline
+        count: list[int] = []
+
+        def command(actor: Actor) -> Written | None:
+            decided = service.decide_together(actor, chosen, form=picked, decision_no=number,
+                                              decided_on=decided_on, override_reason=override)
+            count.append(len(decided))
+            return decided[-1]
+
+        if write(request, user, form, command) is None:
+            return self._joint_page(request, state, user, case_id, form, status=form.status)
+        return done(f"/vu-viec/{case_id}",
+                    f"Đã ghi nhận quyết định kỷ luật chung số {number} cho {count[0]} vụ việc.")
+
+    def _joint_page(self, request: Request[Any, Any, Any], state: State, user: Any, case_id: UUID, form: Form, *,
+                    status: int = 200) -> Template:
+        reads, db = state.reads, state.tracker.db
+        at = reads.as_of()
+        case = reads.case(str(case_id), at)
+        official = lookup(db, "officials", [case["official_id"]], at).get(case["official_id"], {})
+        candidates = state.lists.cases(at, unit_id=None, official_id=case["official_id"], state=CaseState.OPEN.value,
+                                       clock=None, limit=500, offset=0).items
+        if case["state"] == CaseState.OPEN.value and all(c["case_id"] != case["case_id"] for c in candidates):
+            candidates.insert(0, case)
+        decided_on = form_date(form, "decidedOn", at.today)
+        forms, rule = allowed(db, case, decided_on, at)
+        try:
+            several = legal.several_violations_rule(decided_on)
+            several_text = ("Hình thức nặng hơn một mức so với hình thức của vi phạm nặng nhất"
+                            if several.one_level_above else "Hình thức nặng nhất trong các vi phạm")
+            several_text += f" ({several.article})."
+        except TrackerError as e:
+            several_text = e.message
+        chosen = set(form.many("caseIds"))
+        return page(request, "case_joint.html", user, status=status, case=case, official=official,
+                    candidates=[{**c, "chosen": c["case_id"] in chosen} for c in candidates], form=form,
+                    legal_forms=forms, legal_rule=rule, several_text=several_text, today=at.today,
+                    shown_fields=["caseIds", "form", "decisionNo", "decidedOn", "overrideReason"])
+
     @post("/{case_id:uuid}/{action:str}", sync_to_thread=True, status_code=200)
     def act(self, request: Request[Any, Any, Any], state: State, case_id: UUID, action: str,
             data: FormBody) -> Response[Any]:
@@ -235,19 +382,24 @@ class CasePages(WebPages):
         today = at.today
         for name, action in ACTIONS.items():
             forms.setdefault(name, Form({"version": str(case["version"])}, prefix=name + "-"))
-        decision_form = forms["quyet-dinh"]
-        try:
-            decision_on = parse_vn_date(decision_form.raw.get("decidedOn") or "") if decision_form.raw.get(
-                "decidedOn") else today
-        except ValueError:
-            decision_on = today
-        legal_forms, legal_rule = allowed(db, case, decision_on, at)
-        available = [(name, a) for name, a in ACTIONS.items() if case["state"] in a.states]
+        legal_forms, legal_rule = allowed(db, case, form_date(forms["quyet-dinh"], "decidedOn", today), at)
+        deferral_grounds, deferral_rule = grounds(case, form_date(forms["tam-hoan"], "on", today))
+        available = [(name, a) for name, a in ACTIONS.items() if case["state"] in a.states and a.offered(case, today)]
+        offered = {name for name, _ in available} if user.role in HOME_AFFAIRS else set()
+        # a refused form the page does not show (not offered in this state or regime): its messages on top
+        unshown = [f for name, f in forms.items() if name not in offered and (f.errors or f.conflict)]
         past = self._past(state, case, history, phien_ban, ngay)
         facts = [(label_, shown(case, column, kind, today)) for column, label_, kind in CASE_FACTS]
+        others = 0
+        if case["state"] == CaseState.OPEN.value:
+            others = sum(1 for c in state.lists.cases(at, unit_id=None, official_id=case["official_id"],
+                                                       state=CaseState.OPEN.value, clock=None, limit=500,
+                                                       offset=0).items if c["case_id"] != case["case_id"])
         return page(request, "case.html", user, status=status, case=case, official=official, unit=unit,
                     history=history, today=today, facts=facts, forms=forms, actions=available,
                     can_act=user.role in HOME_AFFAIRS, legal_forms=legal_forms, legal_rule=legal_rule,
+                    deferral_grounds=deferral_grounds, deferral_rule=deferral_rule, other_open_cases=others,
+                    unshown=unshown,
                     past=past, clock=clock, **clocks(case, today))
 
     def _past(self, state: State, case: dict[str, Any], history: list[dict[str, Any]], version: int | None,

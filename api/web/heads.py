@@ -17,6 +17,7 @@ from litestar.response import Template
 from api.web.charts import score_line, sparkline, stacked_bars
 from api.web.common import ANALYSTS, HOME_AFFAIRS, Form, WebPages, done, page, signed_in, write
 from domain.accountability import Ref
+from domain.legal import APPRAISAL_TITLES
 from domain.enums import RATING_ABBREVIATIONS, FindingCategory, Rating, UnitKind, label, parse_enum
 from domain.errors import InvalidInput, NotFound
 from domain.periods import Period
@@ -113,6 +114,7 @@ class RankingPages(WebPages):
             history.append((p, found[0].score if found else None))
         chart = score_line(f"Điểm của {card.official_name} ({card.unit_name}) qua các kỳ", history)
         return page(request, "scorecard.html", user, card=card, others=[c for c in cards if c is not card],
+                    appraisal_title=APPRAISAL_TITLES.get(card.appraisal_regime, card.appraisal_regime),
                     period=ky, history=history, chart=chart, head=state.reads.chain_head(at.position),
                     abbreviations=RATING_ABBREVIATIONS)
 

@@ -433,6 +433,29 @@ class InspectionPages(WebPages):
         return done(f"/thanh-tra/{inspection_id}#kien-nghi-{recommendation_id}",
                     "Đã ghi nhận kiến nghị đã được thực hiện.")
 
+    @post("/{inspection_id:uuid}/phat-hien/{finding_id:uuid}/chuyen-dieu-tra", sync_to_thread=True,
+          status_code=200)
+    def refer(self, request: Request[Any, Any, Any], state: State, inspection_id: UUID, finding_id: UUID,
+              data: FormBody) -> Response[Any]:
+        """Record that the finding's file was sent to the investigating agency (date, agency, document)."""
+        user = signed_in(request, INSPECTORS)
+        self._finding(state, inspection_id, finding_id)
+        key = f"cd-{finding_id}"
+        form = Form(data, prefix=key + "-")
+        version = form.integer("version")
+        referred_on = form.date("referredOn")
+        agency = _short(form, "agency", "Nhập cơ quan điều tra nhận hồ sơ.")
+        document_no = _short(form, "documentNo", "Nhập số văn bản chuyển hồ sơ.")
+        service = state.tracker.services.inspections
+        written = write(request, user, form, explained(lambda: service.refer_finding(
+            user.actor, inspection_id, finding_id, referred_on=referred_on, agency=agency, document_no=document_no,
+            expected_version=version)))
+        if written is None:
+            return self._inspection_page(request, state, user, inspection_id, {key: form}, status=form.status,
+                                         submitted=key)
+        return done(f"/thanh-tra/{inspection_id}#phat-hien-{finding_id}",
+                    f"Đã ghi nhận chuyển hồ sơ sang {agency}.")
+
     @post("/{inspection_id:uuid}/ket-thuc", sync_to_thread=True, status_code=200)
     def close(self, request: Request[Any, Any, Any], state: State, inspection_id: UUID,
               data: FormBody) -> Response[Any]:
@@ -470,11 +493,19 @@ class InspectionPages(WebPages):
                                     "late_days": (done_on - due).days if done_on and done_on > due else 0,
                                     "unit": units.get(r["responsible_unit_id"], {}).get("name", "")})
         forms.setdefault("ket-thuc", Form({"version": version}, prefix="ket-thuc-"))
+        referable = [f for f in findings if not f["retracted"] and not f["referred_on"]]
+        for f in referable:
+            key = f"cd-{f['finding_id']}"
+            forms.setdefault(key, Form({"version": version}, prefix=key + "-"))
         # The forms this page shows; a refused form it does not show (the status changed meanwhile) has its
         # messages shown at the top of the page instead.
-        writable = user.role in INSPECTORS and row["status"] == "concluded"
-        shown = {f"kn-{r['recommendation_id']}" for r in recommendations if not r["implemented"]} | {"ket-thuc"}
-        unshown = forms[submitted] if submitted and not (writable and submitted in shown) else None
+        shown: set[str] = set()
+        if user.role in INSPECTORS:
+            shown |= {f"cd-{f['finding_id']}" for f in referable}
+            if row["status"] == "concluded":
+                shown |= {f"kn-{r['recommendation_id']}" for r in recommendations if not r["implemented"]}
+                shown.add("ket-thuc")
+        unshown = forms[submitted] if submitted and submitted not in shown else None
         history = state.lists.log(after=0, limit=1000, upto=at.position, aggregate_id=str(inspection_id))
         return page(request, "inspection.html", user, status=status, inspection=row,
                     unit=units.get(row["target_unit_id"], {}), team=json.loads(row["team"] or "[]"),
