@@ -1,6 +1,8 @@
 """End-to-end journeys in a real browser (Debian's Chromium, headless, driven by Playwright) against a
 `tracker serve --demo` process on a free port, on SQLite and on PostgreSQL: one journey per role, a rule
-refused beside its field, and a conflict between two people editing the same case."""
+refused beside its field, and a conflict between two people editing the same case; then the pages of issue
+13 (deferral grounds by regime and date, joint decision, an official's page, quota flags per group, the
+criminal referral of a finding)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,15 @@ import hashlib
 import json
 import re
 from pathlib import Path
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser_support import TABLET, backend, browser, server, shot, sign_in  # noqa: F401 (fixtures)
+from tracker.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -313,3 +317,82 @@ def test_auditor_journey(page: Any, server: str, backend: str, tmp_path: Any) ->
     download.value.save_as(saved)
     header = json.loads(saved.read_text().splitlines()[0])
     assert header["head"] == head and download.value.suggested_filename.endswith(".ndjson")
+
+
+# -- issue 13: only what the regime allows, decrees by title -----------------------------------------
+
+def test_home_affairs_sees_only_what_the_regime_allows(page: Any, server: str, backend: str) -> None:
+    # two new violations of a civil servant (opened through the API): Nghị định 172/2025 applies today
+    token = httpx.post(server + "/api/v1/auth/token",
+                       json={"username": "noivu.minh", "password": DEMO_PASSWORD}).json()["accessToken"]
+    auth = {"Authorization": f"Bearer {token}"}
+    official_id = httpx.get(server + "/api/v1/officials", params={"q": "DQ-0014"},  # Đoàn Văn Sang, công chức
+                            headers=auth).json()["items"][0]["id"]
+    cases = []
+    for days, category in ((40, "document_rules"), (30, "meeting_rules")):
+        opened = httpx.post(server + "/api/v1/discipline-cases", headers=auth, json={
+            "officialId": official_id, "category": category, "nature": "negligence", "severity": "serious",
+            "occurredOn": (date.today() - timedelta(days=days)).isoformat(),
+            "detectedOn": (date.today() - timedelta(days=days - 20)).isoformat()})
+        assert opened.status_code == 201, opened.text
+        cases.append(opened.json()["id"])
+    sign_in(page, server, "noivu.minh")
+    page.goto(f"{server}/vu-viec/{cases[0]}")
+    expect(page.locator("#tam-hoan-reason-rule")).to_contain_text("172/2025")
+    grounds = page.locator("#tam-hoan-reason")
+    expect(grounds.locator("option", has_text="Nghỉ hằng năm")).to_have_count(0)
+    deferred_on = page.locator("#tam-hoan-on")
+    deferred_on.fill("01/03/2025")
+    deferred_on.dispatch_event("change")
+    expect(grounds.locator("option", has_text="Nghỉ hằng năm")).to_have_count(1)
+    expect(page.locator("#tam-hoan-reason-rule")).to_contain_text("112/2020")
+    expect(grounds.locator("option").first).to_have_text("— Chọn lý do —")
+    deferred_on.fill(today_vn())
+    deferred_on.dispatch_event("change")
+    expect(grounds.locator("option", has_text="Nghỉ hằng năm")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Cán bộ có văn bản đề nghị xem xét xử lý kỷ luật")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("nd172_2025")
+    shot(page, "20-vu-viec-nd172", backend)
+
+    # a decided case names its decree
+    page.goto(server + "/vu-viec?trang-thai=decided")
+    page.locator("table a[href^='/vu-viec/']").first.click()
+    expect(page.locator("#facts-title + dl.facts")).to_contain_text("Nghị định")
+    assert not re.search(r"nd1\d\d_20\d\d", page.locator("main").inner_text())
+
+    # the second violation of the same official: the joint decision page
+    page.goto(f"{server}/vu-viec/{cases[0]}")
+    page.get_by_role("link", name="Quyết định chung cho nhiều vi phạm").click()
+    expect(page.locator(f"input[name=caseIds][value='{cases[1]}']")).to_have_count(1)
+    expect(page.locator("#chung-form-rule")).to_contain_text("Nghị định")
+    expect(page.locator("main")).to_contain_text("Hình thức nặng nhất trong các vi phạm")
+    shot(page, "21-quyet-dinh-chung", backend)
+
+    # the official's page: record an initiative
+    page.goto(f"{server}/vu-viec/{cases[0]}")
+    page.locator("h1 a[href^='/can-bo/']").click()
+    expect(page.get_by_role("heading", name="Sáng kiến được công nhận", exact=False)).to_be_visible()
+    page.get_by_label("Tên sáng kiến").fill("Sổ tay điện tử hướng dẫn thủ tục hành chính")
+    page.get_by_label("Số quyết định công nhận").fill("201/QĐ-HĐSK")
+    page.get_by_role("button", name="Ghi nhận sáng kiến").click()
+    expect(page.locator(".flash")).to_contain_text("Đã ghi nhận sáng kiến")
+    expect(page.locator("#ds-sang-kien")).to_contain_text("201/QĐ-HĐSK")
+    shot(page, "22-can-bo", backend)
+
+    # the ranking flags the caps per group; the scorecard names the appraisal decree
+    page.goto(server + "/xep-hang?ky=2026")
+    expect(page.locator("#bang-ty-le tbody tr").first).to_be_visible()
+    shot(page, "23-xep-hang-ty-le", backend)
+    page.locator("#bang-xep-hang tbody a").first.click()
+    expect(page.locator("#can-cu-xep-loai")).to_contain_text("Nghị định")
+    shot(page, "24-phieu-danh-gia", backend)
+
+
+def test_an_inspector_sees_the_referral_form_on_a_finding(page: Any, server: str, backend: str) -> None:
+    sign_in(page, server, "thanhtra.lan")
+    page.goto(server + "/thanh-tra?pham-vi=tat-ca&trang-thai=open")
+    page.locator("table a[href^='/thanh-tra/']").first.click()
+    summary = page.locator("summary", has_text="Chuyển cơ quan điều tra").first
+    summary.click()
+    expect(page.get_by_label("Cơ quan điều tra nhận hồ sơ").first).to_be_visible()
+    shot(page, "25-chuyen-dieu-tra", backend)

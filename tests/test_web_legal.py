@@ -17,7 +17,15 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.api_support import api_client, demo_client, headers_for, items, position  # noqa: F401
-from tests.test_web_inspector import error_beside, open_inspection, sign_in, token, version, vn
+from tests.test_web_inspector import (
+    assert_every_input_labelled,
+    error_beside,
+    open_inspection,
+    sign_in,
+    token,
+    version,
+    vn,
+)
 
 TODAY = datetime.now(UTC).date()
 ND172_TITLE = "Nghị định 172/2025/NĐ-CP về xử lý kỷ luật cán bộ, công chức"
@@ -66,6 +74,13 @@ def select_options(text: str, select_id: str) -> list[tuple[str, str]]:
     return [(v, html.unescape(t).strip()) for v, t in found]
 
 
+def assert_well_formed(text: str) -> None:
+    """Every id once (a label must point at its field), every input labelled."""
+    ids = re.findall(r'\sid="([^"]+)"', text.split('<template')[0])
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert_every_input_labelled(text)
+
+
 def post_form(client: TestClient[Any], path: str, page_text: str, action: str, **fields: Any) -> Any:
     return client.post(path, data={"_csrf_token": token(page_text), "version": version(page_text, action),
                                    **fields}, follow_redirects=False)
@@ -80,6 +95,7 @@ def test_the_deferral_form_offers_only_the_grounds_of_nd172_and_a_refused_ground
                                   detected=TODAY - timedelta(days=20))
     sign_in(web, "home_affairs")
     page = web.get(here)
+    assert_well_formed(page.text)
     grounds = dict(select_options(page.text, "tam-hoan-reason"))
     assert "annual_leave" not in grounds and "permitted_leave" not in grounds  # ND 112 had them, ND 172 has not
     assert grounds == {"": "— Chọn lý do —", "illness": "Ốm đau, điều trị nội trú", "pregnancy": "Đang mang thai",
@@ -193,6 +209,7 @@ def test_the_joint_decision_page_decides_two_cases_with_one_decision(web: TestCl
     here = f"/vu-viec/{first}/quyet-dinh-chung"
     page = web.get(here)
     assert page.status_code == 200 and "Khúc Văn Thành" in page.text
+    assert_well_formed(page.text)
     boxes = re.findall(r'<input type="checkbox"[^>]*name="caseIds" value="([^"]+)"([^>]*)>', page.text)
     assert {b for b, _ in boxes} == {first, second}
     assert [b for b, rest in boxes if "checked" in rest] == [first]
@@ -216,6 +233,12 @@ def test_the_joint_decision_page_decides_two_cases_with_one_decision(web: TestCl
     for case_id in (first, second):
         case = get_case(web, case_id)
         assert (case["state"], case["form"], case["decisionNo"]) == ("decided", "warning", "90/QĐ-SNV")
+    # the decisions are noted on the official's record (two more events): the official's forms still save
+    page = web.get(f"/can-bo/{official}")
+    assert "phiên bản 3" in page.text
+    noted = post_form(web, f"/can-bo/{official}/sang-kien", page.text, f"/can-bo/{official}/sang-kien",
+                      title="Mẫu biên bản điện tử", decisionNo="18/QĐ-HĐSK", recognisedOn=vn(TODAY))
+    assert noted.status_code == 302, noted.text
 
 
 def test_the_case_page_names_the_regime_and_says_when_no_limitation_applies(web: TestClient[Any]) -> None:
@@ -249,6 +272,7 @@ def test_the_initiative_form_records_one_and_the_official_page_lists_it(web: Tes
     sign_in(web, "home_affairs")
     page = web.get(here)
     assert "Chưa có sáng kiến nào được ghi nhận." in page.text
+    assert_well_formed(page.text)
     at = position(web)
     future = post_form(web, here + "/sang-kien", page.text, here + "/sang-kien", title="Số hóa hồ sơ hộ tịch",
                        decisionNo="15/QĐ-HĐSK", recognisedOn=vn(TODAY + timedelta(days=3)))
@@ -287,6 +311,7 @@ def test_an_inspector_refers_a_finding_to_the_investigating_agency(web: TestClie
     action = f"{here}/phat-hien/{finding}/chuyen-dieu-tra"
     page = web.get(here)
     assert f'action="{action}"' in page.text
+    assert_well_formed(page.text)
     at = position(web)
     early = post_form(web, action, page.text, action, referredOn=vn(TODAY - timedelta(days=50)),
                       agency="Cơ quan Cảnh sát điều tra Công an thành phố", documentNo="25/TTTP-PCTN")

@@ -88,12 +88,14 @@ class OfficialPages(WebPages):
         cases = lists.cases(at, unit_id=None, official_id=str(official_id), state=None, clock=None, limit=500,
                             offset=0).items
         history = lists.log(after=0, limit=1000, upto=at.position, aggregate_id=str(official_id))
-        version = str(official["version"])
+        # the aggregate's version from its events: the read model's row does not move with every event
+        # (a discipline decision noted on the official's record leaves rm_officials as it was)
+        version = str(max([int(official["version"]), *(int(e["version"]) for e in history)]))
         forms.setdefault("sang-kien", Form({"version": version}, prefix="sang-kien-"))
         forms.setdefault("nghi-huu", Form({"version": version}, prefix="nghi-huu-"))
         return page(request, "official.html", user, status=status, official=official, unit=unit,
                     initiatives=initiatives, cases=[{"case": c, **clocks(c, at.today)} for c in cases],
-                    history=history, forms=forms, today=at.today,
+                    history=history, forms=forms, today=at.today, version=version,
                     can_record_initiative=user.role in HOME_AFFAIRS,
                     can_retire=user.role in RETIREMENT_ROLES and not official["retired_on"],
                     initiative_fields=INITIATIVE_FIELDS, retirement_fields=RETIREMENT_FIELDS)
