@@ -254,6 +254,8 @@ def test_the_case_page_names_the_regime_and_says_when_no_limitation_applies(web:
     assert 'data-clock="limitation"' not in page.text
     listing = web.get("/vu-viec")
     assert listing.status_code == 200 and "Không áp dụng" in listing.text
+    assert web.get("/tong-quan").status_code == 200  # the deadlines of the home page skip the missing one
+    assert web.get(f"/can-bo/{official}").status_code == 200
     decided = post_form(web, f"/vu-viec/{case_id}/quyet-dinh", page.text, f"/vu-viec/{case_id}/quyet-dinh",
                         form="warning", decisionNo="91/QĐ-SNV", decidedOn=vn(TODAY))
     assert decided.status_code == 302, decided.text
