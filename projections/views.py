@@ -238,7 +238,9 @@ INITIATIVES = Table("rm_initiatives", ("official_id", "decision_no"), {"title": 
 
 class OrganisationView(View):
     name = "organisation"
-    revision = 2  # 2: `since` also moves with a category change (the row in force on a date)
+    # 2: `since` also moves with a category change (the row in force on a date); 3: an official's row
+    # moves with every event of the official (its version is the aggregate's, for If-Match)
+    revision = 3
     tables = (UNITS, HEAD_TERMS, OFFICIALS, INITIATIVES)
 
     def handlers(self) -> dict[type, Handler]:
@@ -258,13 +260,15 @@ class OrganisationView(View):
             Official.CategoryChanged: lambda b, e: change(b, OFFICIALS, e, {
                 "category": e.domain_event.category, "since": e.domain_event.on}),
             Official.Retired: lambda b, e: change(b, OFFICIALS, e, {"retired_on": e.domain_event.on}),
+            Official.DisciplineRecorded: lambda b, e: change(b, OFFICIALS, e, {}),
             Official.InitiativeRecognised: self._initiative,
         }
 
     def reads(self) -> dict[type, tuple[Table, ...]]:
         return {Unit.Renamed: (UNITS,), Unit.HeadAppointed: (UNITS,), Unit.HeadTermEnded: (UNITS,),
                 Official.Transferred: (OFFICIALS,), Official.CategoryChanged: (OFFICIALS,),
-                Official.Retired: (OFFICIALS,), Official.InitiativeRecognised: (OFFICIALS,)}
+                Official.Retired: (OFFICIALS,), Official.InitiativeRecognised: (OFFICIALS,),
+                Official.DisciplineRecorded: (OFFICIALS,)}
 
     @staticmethod
     def _initiative(batch: Batch, e: Event) -> None:

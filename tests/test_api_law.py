@@ -180,6 +180,12 @@ def test_retired_official(law: Law) -> None:
     law.refused(after, "violation_after_retirement")
     shown = law.client.get(f"/api/v1/officials/{retiree}", headers=headers_for(law.client, "auditor")).json()
     assert shown["retiredOn"] == "2026-05-01"
+    # the official's version follows every event of theirs (the decision noted on the record too), so
+    # a write naming it with If-Match goes through
+    headers = {**headers_for(law.client, "home_affairs"), "If-Match": str(shown["version"])}
+    answer = law.client.post(f"/api/v1/officials/{retiree}/initiatives", headers=headers, json={
+        "title": "Sổ tay nghiệp vụ", "decisionNo": "3/QĐ-HĐSK", "recognisedOn": "2026-07-10"})
+    assert answer.status_code == 200, answer.text
 
 
 def test_initiatives_and_criminal_referral(law: Law) -> None:
