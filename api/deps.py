@@ -13,7 +13,7 @@ from domain.actor import Actor
 from domain.errors import InvalidInput
 from projections.queries import AsOf, ReadModel
 
-_VERSION = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+_VERSION = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')  # a version fits in 64 bits
 
 
 def actor(request: Request[Any, Any, Any]) -> Actor:

@@ -99,8 +99,11 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     status = exc.status_code
     detail = {401: "Cần đăng nhập (Authorization: Bearer <token>) hoặc token đã hết hạn.",
               403: "Vai trò của bạn không được phép thực hiện thao tác này.",
-              404: "Không có đường dẫn này.", 405: "Đường dẫn không hỗ trợ phương thức này."}.get(
+              404: "Không có đường dẫn này.", 405: "Đường dẫn không hỗ trợ phương thức này.",
+              413: "Nội dung yêu cầu quá lớn.", 415: "Kiểu nội dung không được hỗ trợ; hãy gửi JSON."}.get(
         status, str(exc.detail))
+    if status == 400 and "JSON is malformed" in str(exc.detail):
+        detail = f"Nội dung không phải JSON hợp lệ ({exc.detail})."
     if isinstance(exc, NotAuthorizedException):
         return problem(request, 401, detail, rule="not_authenticated",
                        headers={"WWW-Authenticate": "Bearer"})
@@ -115,6 +118,12 @@ def storage_error(request: Request[Any, Any, Any], exc: PersistenceError) -> Res
         return problem(request, 503, "Cơ sở dữ liệu tạm thời không sẵn sàng; hãy thử lại.",
                        rule="storage_unavailable", headers={"Retry-After": "2"})
     return problem(request, 500, "Lỗi lưu trữ; yêu cầu không được ghi nhận.", rule="storage_error")
+
+
+def too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[dict[str, Any]]:
+    """A body nested deeper than the decoder goes (e.g. 10,000 brackets) is bad input, not a fault."""
+    return problem(request, 400, "Dữ liệu JSON lồng nhau quá sâu; không có yêu cầu hợp lệ nào như vậy.",
+                   rule="invalid_input")
 
 
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -136,6 +145,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: validation_error,
     HTTPException: http_error,
     PersistenceError: storage_error,
+    RecursionError: too_deep,
     Exception: unexpected_error,
 }
 

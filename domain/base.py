@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID, uuid5
@@ -25,14 +26,68 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
+# The one boundary for text: every text an event carries, whoever sent it (API, web form, CLI, demo),
+# is checked here before the event exists. C0 control characters but tab, newline and carriage return
+# are refused (PostgreSQL cannot store NUL; no report file may hold them), and no text is longer than
+# MAX_TEXT characters.
+MAX_TEXT = 4000
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def check_text(value: str, field: str) -> None:
+    """Refuse a control character or an over-long text, naming the field (camelCase, as users sent it)."""
+    found = _CONTROL.search(value)
+    if found:
+        raise InvalidInput(
+            f"Trường '{field}' chứa ký tự điều khiển không được phép (mã {ord(found.group()):#04x}, vị trí "
+            f"{found.start() + 1}); hãy xóa ký tự đó và gửi lại.", field=field, value=None)
+    if len(value) > MAX_TEXT:
+        raise InvalidInput(f"Trường '{field}' dài {len(value):,} ký tự, vượt giới hạn {MAX_TEXT:,} ký tự.",
+                           field=field, value=None)
+
+
+def check_texts(value: Any, field: str) -> None:
+    """Every text inside a value (lists, mappings, dataclasses), each named by its path."""
+    if isinstance(value, str):
+        check_text(value, field)
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            check_texts(item, f"{field}[{i}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                check_text(key, field)
+            check_texts(item, f"{field}.{_camel(key) if isinstance(key, str) else key}")
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            check_texts(getattr(value, f.name), f"{field}.{_camel(f.name)}")
+
+
 class TrackerAggregate(Aggregate):
-    """Base aggregate: every event records its actor (`recorded_by`)."""
+    """Base aggregate: every event records its actor (`recorded_by`); every text it carries passes the
+    text boundary."""
 
     class Event(Aggregate.Event):
         recorded_by: Actor
 
     class Created(Event, Aggregate.Created):
         pass
+
+    @classmethod
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002 - library's name
+        for name, value in kwargs.items():
+            check_texts(value, _camel(name))
+        return super()._create(event_class, id=id, **kwargs)
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        for name, value in kwargs.items():
+            check_texts(value, _camel(name))
+        super().trigger_event(event_class, **kwargs)
 
 
 def require_text(value: str | None, field: str, what: str) -> str:

@@ -9,6 +9,7 @@ event). The live read filters `pos_to IS NULL`; a read "as of position P" filter
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -74,8 +75,21 @@ def visible(alias: str = "") -> str:
     return f"{p}pos_from <= ? AND ({p}pos_to IS NULL OR {p}pos_to > ?)"
 
 
-_AS_IS = frozenset({str, int, float, type(None)})
-_BY_TYPE: dict[type, Any] = {UUID: str, date: date.isoformat}
+_AS_IS = frozenset({int, float, type(None)})
+# C0 control characters but tab, newline and carriage return: PostgreSQL cannot store NUL in text, and
+# no XML (the .xlsx and .docx reports) may hold any of them. New events never carry them (the domain
+# refuses them); history recorded before that keeps them in the log (its digests cover the bytes)
+# and is shown in the read models with the Unicode "control picture" of each (U+2400 + code: ␀, ␋…).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_PICTURES = {c: chr(0x2400 + c) for c in (*range(0, 9), 11, 12, *range(14, 32))}
+
+
+def safe_text(value: str) -> str:
+    """A text any store and any report can hold: control characters as their visible pictures."""
+    return value.translate(_PICTURES) if _CONTROL.search(value) else value
+
+
+_BY_TYPE: dict[type, Any] = {str: safe_text, UUID: str, date: date.isoformat}
 
 
 def db_value(value: Any) -> Any:
@@ -97,7 +111,9 @@ def _enum_value(value: Enum) -> Any:
 
 
 def _db_value(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float)) and not isinstance(value, (bool, Enum)):
+    if isinstance(value, str) and not isinstance(value, Enum):
+        return safe_text(value)
+    if value is None or isinstance(value, (int, float)) and not isinstance(value, (bool, Enum)):
         return value
     if isinstance(value, bool):
         return int(value)

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from projections.reports import CityReport, Section, period_words
+from projections.tables import safe_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -80,14 +81,26 @@ def report_xlsx(report: CityReport) -> bytes:
             *((f"Hạn gửi ({d.basis})", d.text) for d in report.deadlines),
             *((f"Ghi chú {n}", note) for n, note in enumerate(report.notes, start=1))]
     for r, (key, value) in enumerate(rows, start=1):
-        info.cell(row=r, column=1, value=key).font = BOLD
-        info.cell(row=r, column=2, value=value)
+        _put(info, r, 1, key).font = BOLD
+        _put(info, r, 2, value)
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 34, 90
     for n, section in enumerate(report.sections, start=1):
         _sheet(book, f"{n}. {section.title}", section)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
+    """Every text cell is plain text: never a formula (a name starting with "="), never a character the
+    file cannot hold."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = safe_text(value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
 
 
 def _sheet(book: Workbook, name: str, section: Section) -> None:
@@ -103,11 +116,11 @@ def _sheet(book: Workbook, name: str, section: Section) -> None:
     r = 3
     for r, row in enumerate(section.rows, start=4):
         for c, column in enumerate(section.columns, start=1):
-            sheet.cell(row=r, column=c, value=row.get(column.key))
+            _put(sheet, r, c, row.get(column.key))
     if section.total is not None:
         r += 1
         for c, column in enumerate(section.columns, start=1):
-            sheet.cell(row=r, column=c, value=section.total.get(column.key)).font = BOLD
+            _put(sheet, r, c, section.total.get(column.key)).font = BOLD
     sheet.freeze_panes = "B4"
 
 
@@ -225,7 +238,7 @@ def _table(doc: Any, section: Section) -> None:
 
 def _cell(cell: Any, text: str, *, bold: bool = False) -> None:
     cell.text = ""
-    run = cell.paragraphs[0].add_run(text)
+    run = cell.paragraphs[0].add_run(safe_text(text))
     run.bold, run.font.size = bold, Pt(9)
 
 
