@@ -18,7 +18,7 @@ from api.deps import actor, expected_version
 from api.users import User
 from domain.actor import Actor
 from domain.errors import Conflict
-from services import Written
+from services import Written, idempotency
 
 log = logging.getLogger("tracker.api")
 R = TypeVar("R")
@@ -84,22 +84,47 @@ def without_races(run: Callable[[], Written], expected_version: int | None) -> W
     raise AssertionError("unreachable")
 
 
+class _Recorded(Exception):
+    """The command's key already recorded it: answer from that record."""
+
+    def __init__(self, written: Written) -> None:
+        self.written = written
+
+
 def run_write(request: Request[Any, Any, Any], data: Any, response_type: type[R],
               command: Callable[[Actor, int | None], Written], answer: Callable[[Written], R]) -> R:
-    """Run a command once per Idempotency-Key, then bring the read models up to its position."""
+    """Run a command exactly once per Idempotency-Key, then bring the read models up to its position.
+
+    The key is stored with the command's events in one transaction (services/idempotency.py): a retry
+    finds it and gets the first answer; a retry after a crash that lost the command runs it afresh."""
     state = request.app.state
     user = request.user
     assert isinstance(user, User)
     version = expected_version(request)
+    keys = state.idempotency
+    key = keys.key_for(user.username, request.headers.get("idempotency-key"), request.method,
+                       request.url.path, data)
 
-    def execute() -> R:
+    def attempt() -> Written:
+        if key is not None:
+            recorded = keys.recorded(key)
+            if recorded is not None:
+                raise _Recorded(recorded)
+        with idempotency.keyed(key):
+            return command(actor(request), version)
+
+    try:
         with one_writer_per_aggregate(request) or nullcontext():
-            written = without_races(lambda: command(actor(request), version), version)
-        caught_up(state, written)
-        result = answer(written)
-        if getattr(result, "position", 0) is None and written.position:
-            result = msgspec.structs.replace(result, position=written.position)  # type: ignore[type-var]
-        return result
-
-    return state.idempotency.run(user.username, request.headers.get("idempotency-key"), request.method,
-                                 request.url.path, data, response_type, execute)
+            written = without_races(attempt, version)
+    except _Recorded as first:
+        written = first.written
+    except Conflict:
+        recorded = keys.recorded(key) if key is not None else None  # a twin request got there first
+        if recorded is None:
+            raise
+        written = recorded
+    caught_up(state, written)
+    result = answer(written)
+    if getattr(result, "position", 0) is None and written.position:
+        result = msgspec.structs.replace(result, position=written.position)  # type: ignore[type-var]
+    return result

@@ -11,6 +11,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.base import TrackerAggregate
 from domain.errors import Conflict, NotFound
+from services import idempotency
 from services.store import Store
 
 A = TypeVar("A", bound=TrackerAggregate)
@@ -35,6 +36,20 @@ class Written:
     finding_id: UUID | None = None
     recommendation_ids: tuple[UUID, ...] = field(default_factory=tuple)
     position: int = 0  # the log position of the last event written
+    saved: tuple[tuple[UUID, int], ...] = ()  # every aggregate the command saved, with its new version
+
+
+def written_by(aggregates: tuple[TrackerAggregate, ...]) -> Written:
+    """The answer a save gives, from the aggregates about to be saved (the first is the command's own):
+    what the command's Idempotency-Key replays after a crash, so it is read off the pending events."""
+    first = aggregates[0]
+    finding_id, recommendations = None, ()
+    for event in first.pending_events:
+        finding_id = getattr(event, "finding_id", None) if type(event).__name__ == "FindingRecorded" else finding_id
+        if type(event).__name__ == "Concluded":
+            recommendations = tuple(r.recommendation_id for r in event.recommendations)  # type: ignore[attr-defined]
+    return Written(first.id, first.version, finding_id, recommendations,
+                   saved=tuple((a.id, a.version) for a in aggregates))
 
 
 class Service:
@@ -68,7 +83,7 @@ class Service:
         """Save atomically and return the last log position written; a concurrent writer that got
         there first turns into Conflict."""
         try:
-            recordings = self.app.save(*aggregates)
+            recordings = self.app.save(*aggregates, **_keyed(aggregates))
         except IntegrityError:
             names = ", ".join(WHAT_VI.get(type(a).__name__, type(a).__name__) for a in aggregates)
             raise Conflict(f"Dữ liệu ({names}) vừa được người khác thay đổi; hãy tải lại và thử lại.",
@@ -79,15 +94,26 @@ class Service:
         """Save a new aggregate; one that already exists under the same natural key is a conflict."""
         what = WHAT_VI.get(type(aggregate).__name__, type(aggregate).__name__)
         try:
-            recordings = self.app.save(aggregate)
+            recordings = self.app.save(aggregate, **_keyed((aggregate,)))
         except IntegrityError:
             raise Conflict(f"Đã có {what} '{natural_key}'.", rule="already_exists",
                            value=natural_key) from None
-        return Written(aggregate.id, aggregate.version, position=_last_position(recordings))
+        return Written(aggregate.id, aggregate.version, position=_last_position(recordings),
+                       saved=((aggregate.id, aggregate.version),))
 
     @staticmethod
     def written(position: int, aggregate: TrackerAggregate, **extra: object) -> Written:
+        extra.setdefault("saved", ((aggregate.id, aggregate.version),))
         return Written(aggregate.id, aggregate.version, position=position, **extra)  # type: ignore[arg-type]
+
+
+def _keyed(aggregates: tuple[TrackerAggregate, ...]) -> dict[str, object]:
+    """The recorder's `command_key` argument when the command runs under an Idempotency-Key."""
+    key = idempotency.take()
+    if key is None:
+        return {}
+    answer = written_by(aggregates)
+    return {"command_key": idempotency.KeyRecord(key, idempotency.encode(answer))}
 
 
 def _last_position(recordings: object) -> int:

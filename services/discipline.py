@@ -131,7 +131,8 @@ class DisciplineService(Service):
             others = tuple(c.id for c in cases if c.id != case.id)
             self._decide(actor, case, official, form, decision_no, decided_on, override_reason, others)
         position = self.save(*cases, official)
-        return [self.written(position, c) for c in cases]
+        saved = tuple((a.id, a.version) for a in (*cases, official))
+        return [self.written(position, c, saved=saved) for c in cases]
 
     @staticmethod
     def _decide(actor: Actor, case: DisciplineCase, official: Official, form: Any, decision_no: str,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import UTC, datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,12 +26,18 @@ from eventsourcing.persistence import IntegrityError, InterfaceError, Operationa
 from eventsourcing.postgres import PostgresAggregateRecorder, PostgresApplicationRecorder
 from psycopg.sql import SQL, Identifier
 
+from services.idempotency import DDL as KEYS_DDL
+from services.idempotency import INSERT as KEYS_INSERT
+from services.idempotency import TABLE as KEYS_TABLE
+from services.idempotency import KeyRecord
+
 log = logging.getLogger("tracker.store")
 
 
 @dataclass(eq=False)
 class _Save:
     events: Sequence[StoredEvent]
+    key: KeyRecord | None = None  # the command's Idempotency-Key, stored in the events' transaction
     done: threading.Event = field(default_factory=threading.Event)
     ids: list[int] = field(default_factory=list)
     error: BaseException | None = None
@@ -57,11 +64,18 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             "(SELECT * FROM unnest(%s::{id_type}[], %s::int[]))"
         ).format(schema=Identifier(self.datastore.schema), table=Identifier(self.events_table_name),
                  id_type=SQL(id_type))
+        schema = Identifier(self.datastore.schema)
+        self.sql_create_statements.append(SQL(KEYS_DDL.replace(KEYS_TABLE, "{schema}." + KEYS_TABLE)).format(
+            schema=schema))
+        self._keys_taken = SQL(f"SELECT username, key FROM {{schema}}.{KEYS_TABLE} WHERE (username, key) IN "
+                               "(SELECT * FROM unnest(%s::text[], %s::text[]))").format(schema=schema)
+        self._keys_insert = SQL(KEYS_INSERT.format("%s").replace(KEYS_TABLE, "{schema}." + KEYS_TABLE)).format(
+            schema=schema)
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
-        save = _Save(stored_events)
+        save = _Save(stored_events, kwargs.get("command_key"))
         with self._wake:
             if self._closing:
                 raise OperationalError("the event store is closing")
@@ -123,12 +137,23 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             self._notify_channel(curs)
             curs.execute(self._taken_statement, ([k[0] for k in keys], [k[1] for k in keys]), prepare=True)
             taken = {(row["originator_id"], row["originator_version"]) for row in curs.fetchall()}
+            keyed = [save.key.key for save in group if save.key is not None]
+            keys_taken: set[tuple[str, str]] = set()
+            if keyed:
+                curs.execute(self._keys_taken, ([k.username for k in keyed], [k.key for k in keyed]))
+                keys_taken = {(row["username"], row["key"]) for row in curs.fetchall()}
             accepted: list[_Save] = []
             for save in group:
                 mine = [(e.originator_id, e.originator_version) for e in save.events]
                 if len(set(mine)) < len(mine) or any(k in taken for k in mine):
                     save.error = IntegrityError("an event of this aggregate version is already recorded")
                     continue
+                if save.key is not None:
+                    who = (save.key.key.username, save.key.key.key)
+                    if who in keys_taken:
+                        save.error = IntegrityError("this Idempotency-Key has already recorded its command")
+                        continue
+                    keys_taken.add(who)
                 taken.update(mine)
                 accepted.append(save)
             if not accepted:
@@ -136,6 +161,14 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
             events = [e for save in accepted for e in save.events]
             PostgresAggregateRecorder._insert_stored_events(self, curs, events)
             ids = list(self._fetch_ids_after_insert_events(curs, events) or [])
+            if len(ids) == len(events):
+                now, start, rows = datetime.now(UTC).isoformat(), 0, []
+                for save in accepted:
+                    start += len(save.events)
+                    if save.key is not None:
+                        rows.append(save.key.row(ids[start - 1], now))
+                if rows:
+                    curs.executemany(self._keys_insert, rows)
         if len(ids) != len(events):
             raise OperationalError(f"expected {len(events)} notification ids, got {len(ids)}")
         start = 0

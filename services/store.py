@@ -7,13 +7,17 @@ embedded default (`./var/tracker.db`); `TRACKER_DATABASE_URL=postgresql://…` s
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 from uuid import UUID
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 from eventsourcing.utils import get_topic
 from psycopg.conninfo import conninfo_to_dict
 
@@ -24,10 +28,27 @@ from domain.kpi import UnitKpiReport
 from domain.organisation import Official, Unit
 from domain.tasks import AssignedTask
 from domain.errors import InvalidInput
+from services import idempotency
 from services.group_commit import GroupCommitRecorder
 from services.serialisation import MsgspecMapper, MsgspecTranscoder
 
 DEFAULT_SQLITE_PATH = Path("var") / "tracker.db"
+
+
+class KeyedSQLiteRecorder(SQLiteApplicationRecorder):
+    """SQLite's application recorder, storing a command's Idempotency-Key in the events' transaction
+    (PostgreSQL's is services/group_commit.py)."""
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), idempotency.DDL]
+
+    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        record: idempotency.KeyRecord | None = kwargs.get("command_key")
+        if record is not None and ids:
+            # a key already taken fails the whole transaction (IntegrityError): nothing is recorded twice
+            c.execute(idempotency.INSERT.format("?"), record.row(max(ids), datetime.now(UTC).isoformat()))
+        return ids
 
 
 class TrackerApplication(Application[UUID]):
@@ -65,7 +86,8 @@ def config_from_url(database_url: str | None, *, schema: str | None = None) -> S
             raise InvalidInput("Cơ sở dữ liệu SQLite cần một đường dẫn tệp.", field="database_url", value=url)
         path.parent.mkdir(parents=True, exist_ok=True)
         env = {**common, "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-               "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30"}
+               "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30",
+               "APPLICATION_RECORDER_TOPIC": get_topic(KeyedSQLiteRecorder)}
         return StoreConfig("sqlite", env, f"SQLite {path}")
     if url.startswith(("postgresql://", "postgres://")):
         # `?schema=` is ours (eventsourcing's POSTGRES_SCHEMA), not a libpq parameter.

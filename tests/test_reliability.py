@@ -189,3 +189,67 @@ def test_sustained_mixed_load_answers_without_errors(demo_url: str, tmp_path: Pa
     assert errors == []
     assert answers["finding"] >= 10 and sum(answers.values()) >= 50, answers
 
+
+
+def test_keyed_writes_survive_kill_9_at_random_points_exactly_once(demo_url: str, tmp_path: Path) -> None:
+    """Keyed findings sent by 6 clients while the server is killed three times at random instants; every
+    key is retried (across restarts) until it is answered. Each key's finding is recorded exactly once,
+    and a retry of an answered key gets its first answer (the same finding id), never a 409 to wait out."""
+    import random
+
+    from domain.inspections import Inspection
+
+    rng = random.Random(13)
+    answers: dict[str, str] = {}  # key → the finding id of its first 2xx answer
+    lock = threading.Lock()
+    keys = [f"k-{w}-{n}" for w in range(6) for n in range(40)]
+    pending = list(keys)
+
+    with Tracker(demo_url) as tracker:
+        rows = tracker.db.query("SELECT inspection_id FROM rm_inspections WHERE pos_to IS NULL AND status = 'open'")
+        inspection = rows[0]["inspection_id"]
+
+    def send(base: str, headers: dict[str, str], server: Any, mine: list[str]) -> None:
+        with httpx.Client(base_url=base, headers=headers, timeout=10) as client:
+            for key in mine:
+                while server.poll() is None:
+                    try:
+                        answer = client.post(f"/api/v1/inspections/{inspection}/findings",
+                                             headers={"Idempotency-Key": key}, json={
+                                                 "category": "shirking", "severity": "serious",
+                                                 "description": f"Phát hiện {key}", "occurredOn": "2026-03-01"})
+                    except httpx.HTTPError:
+                        continue
+                    assert answer.status_code in (200, 201, 503), answer.text
+                    if answer.status_code in (200, 201):
+                        with lock:
+                            first = answers.setdefault(key, answer.json()["findingId"])
+                        assert first == answer.json()["findingId"]  # a retry answers the first finding
+                        break
+
+    for round_no in range(4):
+        with serving(demo_url, tmp_path / "server.log") as (base, server):
+            headers = token(base, "thanhtra.lan")
+            todo = [k for k in pending if k not in answers]
+            if round_no < 3:  # the killed rounds also re-send some answered keys
+                todo += rng.sample(sorted(answers), min(10, len(answers)))
+            chunks = [todo[i::6] for i in range(6)]
+            clients = [threading.Thread(target=send, args=(base, headers, server, c)) for c in chunks]
+            for c in clients:
+                c.start()
+            if round_no < 3:
+                time.sleep(rng.uniform(0.3, 2.0))
+                server.send_signal(signal.SIGKILL)
+                server.wait(15)
+            for c in clients:
+                c.join(120)
+    assert sorted(answers) == sorted(keys)
+
+    with Tracker(demo_url) as tracker:
+        recorded = Counter()
+        for finding in tracker.services.store.app.repository.get(UUID(inspection)).findings.values():
+            if finding.description.startswith("Phát hiện k-"):
+                recorded[finding.description.removeprefix("Phát hiện ")] += 1
+        assert isinstance(tracker.services.store.app.repository.get(UUID(inspection)), Inspection)
+    assert set(recorded) == set(keys)
+    assert [k for k, n in recorded.items() if n != 1] == []

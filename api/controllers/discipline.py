@@ -131,16 +131,13 @@ class DisciplineController(Controller):
           status_code=200)
     def joint_decision(self, data: JointDecision, request: Request[Any, Any, Any], state: State) -> JointDecided:
         """Một quyết định chung cho nhiều vi phạm của một cán bộ xem xét cùng thời điểm (hình thức nặng nhất)."""
-        decided: list[Any] = []
-
-        def command(actor: Any, _: int | None) -> Any:
-            decided[:] = state.tracker.services.discipline.decide_together(
-                actor, data.case_ids, form=data.form, decision_no=data.decision_no, decided_on=data.decided_on,
-                override_reason=data.override_reason)
-            return decided[-1]
-
-        return run_write(request, data, JointDecided, command,
-                         lambda w: JointDecided(items=[_versioned(x) for x in decided], position=w.position))
+        cases = set(data.case_ids)
+        return run_write(request, data, JointDecided,
+                         lambda actor, _: state.tracker.services.discipline.decide_together(
+                             actor, data.case_ids, form=data.form, decision_no=data.decision_no,
+                             decided_on=data.decided_on, override_reason=data.override_reason)[-1],
+                         lambda w: JointDecided(items=[Versioned(id=i, version=v) for i, v in w.saved if i in cases],
+                                                position=w.position))
 
     @post("/{case_id:uuid}/resumption", operation_id="resumeCase", guards=[HOME_AFFAIRS], sync_to_thread=True,
           status_code=200)
