@@ -64,12 +64,14 @@ def problem(request: Request[Any, Any, Any], status: int, detail: str, *, rule: 
     return Response(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+def status_of(exc: TrackerError) -> int:
+    """The HTTP status of a domain error, the same for the JSON API and the web forms."""
+    return next((status for cls, status, _ in STATUS_OF if isinstance(exc, cls)), 400)
+
+
 def tracker_error(request: Request[Any, Any, Any], exc: TrackerError) -> Response[dict[str, Any]]:
-    for cls, status, _ in STATUS_OF:
-        if isinstance(exc, cls):
-            return problem(request, status, exc.message, rule=exc.rule, field=_camel(exc.field),
-                           value=exc.value)
-    return problem(request, 400, exc.message, rule=exc.rule, field=_camel(exc.field))
+    return problem(request, status_of(exc), exc.message, rule=exc.rule, field=_camel(exc.field),
+                   value=exc.value if exc.value is not None and isinstance(exc.value, (str, int, float, bool)) else None)
 
 
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")

@@ -19,6 +19,7 @@ from api.users import User
 from domain.actor import Actor
 from domain.errors import Conflict
 from services import Written, idempotency
+from services.idempotency import CommandKey
 
 log = logging.getLogger("tracker.api")
 R = TypeVar("R")
@@ -91,19 +92,11 @@ class _Recorded(Exception):
         self.written = written
 
 
-def run_write(request: Request[Any, Any, Any], data: Any, response_type: type[R],
-              command: Callable[[Actor, int | None], Written], answer: Callable[[Written], R]) -> R:
-    """Run a command exactly once per Idempotency-Key, then bring the read models up to its position.
-
-    The key is stored with the command's events in one transaction (services/idempotency.py): a retry
-    finds it and gets the first answer; a retry after a crash that lost the command runs it afresh."""
-    state = request.app.state
-    user = request.user
-    assert isinstance(user, User)
-    version = expected_version(request)
-    keys = state.idempotency
-    key = keys.key_for(user.username, request.headers.get("idempotency-key"), request.method,
-                       request.url.path, data)
+def execute(request: Request[Any, Any, Any], username: str, key: CommandKey | None, version: int | None,
+            command: Callable[[], Written]) -> Written:
+    """The one command path (JSON API and web forms): exactly once per key, one writer per aggregate in
+    this process, a lost race re-run (without If-Match), then read-your-writes."""
+    keys = request.app.state.idempotency
 
     def attempt() -> Written:
         if key is not None:
@@ -111,7 +104,7 @@ def run_write(request: Request[Any, Any, Any], data: Any, response_type: type[R]
             if recorded is not None:
                 raise _Recorded(recorded)
         with idempotency.keyed(key):
-            return command(actor(request), version)
+            return command()
 
     try:
         with one_writer_per_aggregate(request) or nullcontext():
@@ -123,7 +116,22 @@ def run_write(request: Request[Any, Any, Any], data: Any, response_type: type[R]
         if recorded is None:
             raise
         written = recorded
-    caught_up(state, written)
+    caught_up(request.app.state, written)
+    return written
+
+
+def run_write(request: Request[Any, Any, Any], data: Any, response_type: type[R],
+              command: Callable[[Actor, int | None], Written], answer: Callable[[Written], R]) -> R:
+    """Run an API command exactly once per Idempotency-Key and answer it.
+
+    The key is stored with the command's events in one transaction (services/idempotency.py): a retry
+    finds it and gets the first answer; a retry after a crash that lost the command runs it afresh."""
+    user = request.user
+    assert isinstance(user, User)
+    version = expected_version(request)
+    key = request.app.state.idempotency.key_for(user.username, request.headers.get("idempotency-key"),
+                                                request.method, request.url.path, data)
+    written = execute(request, user.username, key, version, lambda: command(actor(request), version))
     result = answer(written)
     if getattr(result, "position", 0) is None and written.position:
         result = msgspec.structs.replace(result, position=written.position)  # type: ignore[type-var]

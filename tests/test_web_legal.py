@@ -292,7 +292,7 @@ def test_the_initiative_form_records_one_and_the_official_page_lists_it(web: Tes
     assert "Công nhận sáng kiến" in page.text  # in the official's history
     again = post_form(web, here + "/sang-kien", page.text, here + "/sang-kien", title="Lần nữa",
                       decisionNo="15/qđ-hđsk", recognisedOn=vn(TODAY))
-    assert again.status_code == 422 and "Sáng kiến theo quyết định 15/qđ-hđsk đã được ghi nhận." in html.unescape(
+    assert again.status_code == 409 and "Sáng kiến theo quyết định 15/qđ-hđsk đã được ghi nhận." in html.unescape(
         again.text)
     api = web.get(f"/api/v1/officials/{official}", headers=headers_for(web, "admin")).json()
     assert [i["decisionNo"] for i in api["initiatives"]] == ["15/QĐ-HĐSK"]

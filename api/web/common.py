@@ -13,15 +13,16 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from typing import Any
 from urllib.parse import quote, unquote
+from uuid import uuid4
 
 import jwt
 from litestar import Controller, Request, Response
 from litestar.datastructures import Cookie, UploadFile
 from litestar.response import Redirect, Template
 
-from api.problems import _camel
+from api.problems import _camel, status_of
 from api.users import ROLE_LABELS, User
-from api.writes import caught_up
+from api.writes import execute
 from domain.actor import Actor
 from domain.enums import (
     CaseState,
@@ -40,7 +41,7 @@ from domain.enums import (
     UnitKind,
     label,
 )
-from domain.errors import Conflict, InvalidInput, NotFound, TrackerError
+from domain.errors import Conflict, NotFound, TrackerError
 from services import Written
 
 SESSION_COOKIE = "stn_session"
@@ -219,14 +220,18 @@ class Form:
         self.status = max(self.status, status)
 
     def refuse(self, exc: TrackerError) -> None:
-        """Put a refusal from the domain beside its field (or above the form when it names none)."""
+        """Put a refusal from the domain beside its field (or above the form when it names none), with
+        the status the JSON API answers for it."""
         if isinstance(exc, Conflict) and (exc.field == "version" or exc.rule == "concurrent_update"):
             self.conflict = exc.message
             self.status = 409
             return
-        status = 400 if isinstance(exc, InvalidInput) else 404 if isinstance(exc, NotFound) else \
-            409 if isinstance(exc, Conflict) else 422
-        self.error(_camel(exc.field) or "_form", exc.message, status)
+        self.error(_camel(exc.field) or "_form", exc.message, status_of(exc))
+
+    def named_version(self) -> int | None:
+        """The version the form was rendered at, if it carries one (then a lost race is the user's to see)."""
+        raw = self.raw.get("version")
+        return int(raw) if isinstance(raw, str) and raw.isdigit() and len(raw) <= 18 else None
 
     def values(self) -> dict[str, Any]:
         """What the user typed, to fill the form again."""
@@ -237,21 +242,59 @@ class Form:
         return not self.errors and self.conflict is None
 
 
+# Every rendered form carries a one-time key (`command_key_input()` in the templates), so submitting it
+# twice, or going back and submitting it again, records the command once and shows its first result.
+COMMAND_KEY = "_command_key"
+
+
+class _FormRefused(Exception):
+    """The command read the form and found a field missing or malformed: nothing to run."""
+
+
 def write(request: Request[Any, Any, Any], user: User, form: Form,
           command: Callable[[Actor], Written | None]) -> Written | None:
-    """Run a command for the signed-in user unless the form is already refused, then catch the read
-    models up so the next page shows the change (read-your-writes, as the API does). The command may
-    read the form itself and answer None when a field is missing or malformed."""
+    """Run a form's command on the one command path the JSON API uses (api/writes.py: the form's
+    one-time key, one writer per aggregate, a lost race re-run, read-your-writes) unless the form is
+    already refused. The command may read the form itself and answer None when a field is missing."""
     if not form.ok:
         return None
+    raw_key = form.raw.get(COMMAND_KEY)
+    fields = {k: v for k, v in form.values().items() if k != COMMAND_KEY}
     try:
-        written = command(user.actor)
-    except TrackerError as exc:
-        form.refuse(exc)
+        key = request.app.state.idempotency.key_for(
+            user.username, raw_key if isinstance(raw_key, str) and raw_key else None, "POST",
+            request.url.path, {k: _plain(v) for k, v in fields.items()})
+
+        def run() -> Written:
+            written = command(user.actor)
+            if written is None:
+                raise _FormRefused
+            return written
+
+        return execute(request, user.username, key, form.named_version(), run)
+    except _FormRefused:
         return None
-    if written is not None:
-        caught_up(request.app.state, written)
-    return written
+    except TrackerError as exc:
+        if exc.rule == "idempotency_key_reused":
+            form.error("_form", "Biểu mẫu này đã được gửi với nội dung khác; hãy tải lại trang rồi gửi lại.",
+                       409)
+        else:
+            form.refuse(exc)
+        return None
+
+
+def _plain(value: Any) -> Any:
+    """A form value as the fingerprint sees it (an uploaded file by its name)."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, UploadFile):
+        return f"file:{value.filename}"
+    return value if isinstance(value, str) else str(value)
+
+
+def command_key_input() -> str:
+    """The hidden one-time key of a rendered form."""
+    return f'<input type="hidden" name="{COMMAND_KEY}" value="{uuid4().hex}">'
 
 
 # -- error pages -------------------------------------------------------------------------------------
@@ -382,3 +425,4 @@ def register_filters(engine: Any) -> None:
     env.filters["dateinput"] = date_input
     env.filters["event"] = event_label
     env.globals["choices"] = choices
+    env.globals["command_key_input"] = command_key_input
