@@ -62,12 +62,21 @@ class Concluded(Schema):
     position: int | None = None  # the log position of the write (read models at it or later show it)
 
 
+class FailedView(Schema):
+    """A read model stopped at an event it could not process (the other read models go on)."""
+
+    view: str
+    position: int  # the event it stopped at: its rows are as of the position before
+    error: str
+
+
 class Health(Schema):
-    status: str
+    status: str  # "ok", or "degraded" while a read model is stopped (still HTTP 200: the API serves)
     store: str
     position: int
     projections_position: int
     projections_lag: int
+    failed_views: list[FailedView] = msgspec.field(default_factory=list)
 
 
 # -- auth --------------------------------------------------------------------------------------------

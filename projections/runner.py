@@ -2,18 +2,26 @@
 
 Each view writes its rows and its tracking position in the same transaction, so every event is
 applied exactly once. Following the log, one transaction takes every view's part of a batch; a
-rebuild commits each view's batches on their own. A view that cannot process an event stops the
-runner: the batch before that event is committed, the position and the reason are recorded, and
-the next run resumes there.
+rebuild commits each view's batches on their own. A view that cannot process an event stops there,
+alone: the events before it are committed, the position and the reason are recorded in
+`rm_tracking`, and every other view (the hash chain and the log index included) goes on. The failed
+view is tried again after a back-off (at once in a new process), from that event: nothing is skipped.
+
+A rebuild builds the rebuildable views' rows aside (tables `rmnew_…`, tracked as `<view>~rebuild`)
+and swaps each view in, in one transaction, once it has reached the end: a rebuild that fails
+leaves the old rows of the views it could not build readable, and records why.
 """
 
 from __future__ import annotations
 
+import copy
 import gc
 import logging
 import queue
+import re
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,22 +66,36 @@ class ViewStatus:
     error_position: int | None
     error: str | None
 
+    @property
+    def failed(self) -> bool:
+        """The view stopped at `error_position` (it is retried; the other views go on)."""
+        return self.error is not None
+
 
 REBUILD_BATCH = 10_000  # events per transaction when rebuilding or importing (not latency-sensitive)
+RETRY_SECONDS = 2.0  # a failed view is tried again after this, doubling up to MAX_RETRY_SECONDS
+MAX_RETRY_SECONDS = 120.0
 
 
 class Projector:
     """Runs the views over one read-model database."""
 
     def __init__(self, db: ReadDB, source: LogSource, views: list[View] | None = None,
-                 batch_size: int = 1000, rebuild_batch_size: int = REBUILD_BATCH) -> None:
+                 batch_size: int = 1000, rebuild_batch_size: int = REBUILD_BATCH, *,
+                 retry_seconds: float = RETRY_SECONDS, max_retry_seconds: float = MAX_RETRY_SECONDS,
+                 create: bool = True) -> None:
         self.db = db
         self.source = source
         self.views = views if views is not None else all_views()
         self.batch_size = batch_size
         self.rebuild_batch_size = rebuild_batch_size
+        self.retry_seconds = retry_seconds
+        self.max_retry_seconds = max_retry_seconds
+        self.failures: dict[str, ProjectionFailed] = {}  # what the last catch-up found failing
+        self._retry: dict[str, tuple[float, float]] = {}  # failed view -> (monotonic retry time, delay)
         self._lock_clause = " FOR UPDATE" if db.kind == "postgresql" else ""  # SQLite: BEGIN IMMEDIATE
-        self.create_tables()
+        if create:
+            self.create_tables()
 
     def create_tables(self, *, indexes: bool = True) -> None:
         """Create what is missing; a view whose stored shape differs from the code's (new columns, new
@@ -111,8 +133,13 @@ class Projector:
         return {v.name: known.get(v.name, 0) for v in self.views}
 
     def position(self) -> int:
-        """The position every view has reached: reads at it are consistent across views."""
+        """The position every view has reached: reads at it are consistent across views (while a
+        view is failed, reads stay at the position before its failing event; see `status`)."""
         return min(self.positions().values(), default=0)
+
+    def retry_now(self) -> None:
+        """Forget the back-off: the next catch-up tries the failed views again at once."""
+        self._retry.clear()
 
     def status(self) -> list[ViewStatus]:
         head = self.source.position()
@@ -151,49 +178,84 @@ class Projector:
             # Nothing half-written: each view's batches are committed or not, with its position.
             # Go on in this thread from where each view is; a genuine error shows again there.
             log.warning("read-model writer stopped (%s): going on without it", failed.__cause__)
-            return failed.read + self._catch_up(until, on_progress, size)
+            before = self.failures  # views that failed meanwhile wait out their back-off below
+            read = failed.read + self._catch_up(until, on_progress, size)
+            self.failures = {**before, **self.failures}
+            return read
 
     def _catch_up(self, until: int | None, on_progress: Callable[[int, int], None] | None, size: int,
                   writer: _Writer | None = None, *, together: bool = False) -> int:
-        positions = self.positions()
-        start = min(positions.values(), default=0)
+        """Every view that is not waiting out a back-off, from its own position to `until`.
+
+        A view that fails on an event stops there (see `_apply`) and is left out of the rest of
+        this catch-up; the others go on. Its failure is in `self.failures` and in `rm_tracking`.
+        """
+        now = time.monotonic()
+        views = [v for v in self.views if self._retry.get(v.name, (0.0, 0.0))[0] <= now]
+        known = self.positions()
+        positions = {v.name: known[v.name] for v in views}
+        failed: dict[str, ProjectionFailed] = {}
         target = self.source.position() if until is None else until
         read = 0
-        record_views = [v.name for v in self.views if v.needs_record]
+        record_views = [v.name for v in views if v.needs_record]
         try:
-            while start < target:
+            while True:
+                going = [name for name in positions if name not in failed]
+                start = min((positions[name] for name in going), default=target)
+                if start >= target:
+                    break
                 # The stored records only if a view that seals them is behind (never in a rebuild).
-                records = any(positions[name] < target for name in record_views)
+                records = any(positions[name] < target for name in record_views if name not in failed)
                 batch = self.source.read(start, min(size, target - start), records=records)
                 if not batch:
                     break
                 events = [Event(position, _recorded_at(ev), ev, record) for position, ev, record in batch]
                 pending = []
-                for view in self.views:
+                for view in views:
+                    if view.name in failed:
+                        continue
                     done = positions[view.name]
                     if done >= events[-1].position:
                         continue
                     todo = events if done < events[0].position else [e for e in events if e.position > done]
                     pending.append((view, todo, done))
                     positions[view.name] = todo[-1].position
+                stopped: list[ProjectionFailed | None] = []
                 if writer is not None:
                     for view, todo, done in pending:
-                        self._hand_over(writer, view, todo, done)
+                        stopped.append(self._hand_over(writer, view, todo, done))
                 elif not together or not self._write_together([(view, todo) for view, todo, _ in pending]):
                     for view, todo, _ in pending:
-                        self._apply(view, todo)
-                start = events[-1].position
+                        stopped.append(self._apply(view, todo))
+                for failure in stopped:
+                    if failure is not None:
+                        failed[failure.view] = failure
                 read += len(events)
                 if on_progress:
-                    on_progress(start, target)
+                    on_progress(events[-1].position, target)
             if writer is not None:
                 writer.wait_all()
-        except _WriterFailed as failed:
-            failed.read = read
+        except _WriterFailed as e:
+            e.read = read
+            self._note(views, failed)
             raise
+        self._note(views, failed)
         return read
 
-    def _hand_over(self, writer: _Writer, view: View, events: list[Event], done: int) -> None:
+    def _note(self, tried: list[View], failed: dict[str, ProjectionFailed]) -> None:
+        """Remember which views failed (and when to try them again) and which went through."""
+        self.failures = failed
+        now = time.monotonic()
+        for view in tried:
+            failure = failed.get(view.name)
+            if failure is None:
+                self._retry.pop(view.name, None)
+                continue
+            delay = self._retry.get(view.name, (0.0, 0.0))[1]
+            delay = min(self.max_retry_seconds, delay * 2) if delay else self.retry_seconds
+            self._retry[view.name] = (now + delay, delay)
+
+    def _hand_over(self, writer: _Writer, view: View, events: list[Event], done: int) -> ProjectionFailed | None:
         """Compute the view's batch here and have the writer write it (see `_Writer`)."""
         writer.wait(view.name)  # its previous batch is committed: what it reads is in the database
         try:
@@ -203,24 +265,27 @@ class Projector:
             # As when following the log: the view's batch again in this thread, one transaction
             # per event from the failing one, which stops the view there with the reason recorded.
             writer.wait_all()
-            self._apply(view, events)
-        else:
-            writer.write(view.name, computed, done, events[-1].position)
+            return self._apply(view, events)
+        writer.write(view.name, computed, done, events[-1].position)
+        return None
 
-    def _apply(self, view: View, events: list[Event]) -> None:
+    def _apply(self, view: View, events: list[Event]) -> ProjectionFailed | None:
+        """Write the view's batch; if it fails, find the event that fails (one event per transaction
+        up to it), record it and return the failure: the view stays at the event before."""
         try:
             self._write(view, events)
+            return None
         except Exception:
-            # Find the event that fails: apply the batch one event per transaction up to it.
             for event in events:
                 try:
                     self._write(view, [event])
                 except Exception as e:
                     reason = f"{type(e).__name__}: {e}"
                     self._record_error(view.name, event.position, reason)
-                    log.error("projection %s stopped at position %s: %s", view.name, event.position,
-                              reason)
-                    raise ProjectionFailed(view.name, event.position, reason) from e
+                    log.error("projection %s stopped at position %s (the other views go on): %s",
+                              view.name, event.position, reason)
+                    return ProjectionFailed(view.name, event.position, reason)
+            return None  # each event alone went through (the batch failed for a passing reason)
 
     def _write_together(self, pending: list[tuple[View, list[Event]]]) -> bool:
         """Following the log: every view's part of a batch in one transaction, committed without
@@ -291,20 +356,65 @@ class Projector:
                 cur.execute("DELETE FROM rm_tracking WHERE view = ?", (view.name,))
 
     def rebuild(self, on_progress: Callable[[int, int], None] | None = None) -> int:
-        """Drop every read model and build it again from position 0 (in bulk, see `catch_up`).
+        """Build every rebuildable read model again from position 0, aside, and swap each one in once
+        it has reached the end (in bulk, see `catch_up`); return how many events were read.
+
+        Until the swap the old rows stay where they are, readable (and followed by any other
+        process). A view whose rebuild fails keeps its old rows; the failure is recorded in its
+        tracking row and raised (ProjectionFailed) once the other views are swapped in. The hash
+        chain is never rebuilt: it catches up as when following the log.
 
         The secondary indexes are created once the rows are in: building an index from the rows is
-        several times cheaper than maintaining it for every row inserted in random key order. If
-        the rebuild stops before, the next `create_tables` (every Projector runs it) creates them.
+        several times cheaper than maintaining it for every row inserted in random key order.
         """
+        aside_db = _Aside(self.db)
+        views = [_rebuilding(view) if view.rebuildable else view for view in self.views]
+        builder = Projector(aside_db, self.source, views, self.batch_size, self.rebuild_batch_size, create=False)
         with self.db.bulk(), _bulk_process():
-            self.drop()
-            self.create_tables(indexes=False)
+            builder.drop()  # what an interrupted rebuild left aside
+            builder.create_tables(indexes=False)
             try:
-                return self._bulk_catch_up(None, on_progress)
+                read = builder._bulk_catch_up(None, on_progress)
+                reached = builder.positions()
+                failed = {_real_name(name): ProjectionFailed(_real_name(name), f.position, f.reason)
+                          for name, f in builder.failures.items()}
+                built = [view for view in self.views if view.rebuildable and view.name not in failed]
+                self._swap(built, {view.name: reached[_rebuilding_name(view.name)] for view in built})
+                for name, failure in failed.items():
+                    self._record_error(name, failure.position, f"{REBUILD_FAILED}{failure.reason}")
             finally:
+                builder.drop()
+                with self.db.transaction() as cur:
+                    cur.execute("DELETE FROM rm_shapes WHERE view LIKE ?", (f"%{REBUILDING}",))
                 self.create_tables()
                 self.analyze()
+        self.failures = failed
+        if failed:
+            raise min(failed.values(), key=lambda f: f.position)
+        return read
+
+    def _swap(self, views: list[View], positions: dict[str, int]) -> None:
+        """Put the rows built aside in place of the views' rows, with their positions, in one transaction."""
+        if not views:
+            return
+        names = sorted(view.name for view in views)
+        with self.db.transaction() as cur:
+            cur.execute(f"SELECT view FROM rm_tracking WHERE view IN ({', '.join('?' * len(names))}) "
+                        f"ORDER BY view{self._lock_clause}", names)
+            for view in views:
+                for table in view.table_names():
+                    aside = aside_name(table)
+                    cur.execute(f"DROP TABLE IF EXISTS {table}")
+                    cur.execute(f"ALTER TABLE {aside} RENAME TO {table}")
+                    if self.db.kind == "postgresql":  # the primary key's index keeps the name it was built with
+                        cur.execute("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() "
+                                    "AND tablename = ?", (table,))
+                        for row in cur.fetchall():
+                            if row["indexname"].startswith(ASIDE_PREFIX):
+                                cur.execute(f"ALTER INDEX {row['indexname']} RENAME TO "
+                                            f"rm_{row['indexname'][len(ASIDE_PREFIX):]}")
+            cur.executemany("UPDATE rm_tracking SET position = ?, error_position = NULL, error = NULL WHERE view = ?",
+                            [(positions[view.name], view.name) for view in views])
 
     def analyze(self) -> None:
         """Fresh statistics for the query planner after a bulk load (PostgreSQL samples each table;
@@ -317,10 +427,16 @@ class Projector:
                     cur.execute(f"ANALYZE {table}")
 
     def run(self, stop: threading.Event, wait_for_new: Callable[[float], None] | None = None,
-            poll_seconds: float = 0.2) -> None:
-        """Follow the log until `stop` is set: catch up, then wait for news (NOTIFY) or poll."""
+            poll_seconds: float = 0.2,
+            on_failures: Callable[[list[ProjectionFailed]], None] | None = None) -> None:
+        """Follow the log until `stop` is set: catch up, then wait for news (NOTIFY) or poll.
+
+        A failed view does not stop it: the others go on, and the failed one is tried again after
+        its back-off (`on_failures` hears of each failure found)."""
         while not stop.is_set():
             self.catch_up()
+            if self.failures and on_failures is not None:
+                on_failures(list(self.failures.values()))
             if wait_for_new is not None:
                 wait_for_new(1.0)
             else:
@@ -422,6 +538,105 @@ class _Writer:
             if self._failure is None:
                 self._failure = error
             self._ready.notify_all()
+
+
+# -- building aside ---------------------------------------------------------------------------------
+
+ASIDE_PREFIX = "rmnew_"
+REBUILDING = "~rebuild"  # the tracking name of a view being built aside
+REBUILD_FAILED = "khi dựng lại (dữ liệu cũ được giữ): "
+_VIEW_TABLE = re.compile(r"\brm_(?!tracking\b|shapes\b)(\w+)")
+
+
+def aside_name(sql: str) -> str:
+    """The statement with every read-model table (and index) renamed to its aside twin, `rmnew_…`
+    (the tracking and shape tables and the hash chain keep their names)."""
+    return _VIEW_TABLE.sub(ASIDE_PREFIX + r"\1", sql)
+
+
+def _rebuilding_name(name: str) -> str:
+    return name + REBUILDING
+
+
+def _real_name(name: str) -> str:
+    return name[:-len(REBUILDING)] if name.endswith(REBUILDING) else name
+
+
+def _rebuilding(view: View) -> View:
+    """The same view, tracked under another name (its tables are renamed by `_Aside`)."""
+    twin = copy.copy(view)
+    twin.name = _rebuilding_name(view.name)  # type: ignore[misc]
+    return twin
+
+
+class _AsideCursor:
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+        self.kind = cursor.kind
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._cursor.execute(aside_name(sql), params)
+
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> Any:
+        return self._cursor.executemany(aside_name(sql), params)
+
+    def insert_many(self, table: str, columns: Sequence[str], rows: Any) -> None:
+        self._cursor.insert_many(aside_name(table), columns, rows)
+
+    def by_key(self) -> None:
+        self._cursor.by_key()
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+
+class _AsideSession:
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    @contextmanager
+    def transaction(self) -> Iterator[_AsideCursor]:
+        with self._session.transaction() as cur:
+            yield _AsideCursor(cur)
+
+    def bulk(self) -> Any:
+        return self._session.bulk()
+
+
+class _Aside(ReadDB):
+    """The read-model database as a rebuild sees it: every read-model table under its aside name."""
+
+    def __init__(self, db: ReadDB) -> None:
+        self._db = db
+        self.kind = db.kind
+        self.separate_writer = db.separate_writer
+
+    @contextmanager
+    def transaction(self) -> Iterator[_AsideCursor]:
+        with self._db.transaction() as cur:
+            yield _AsideCursor(cur)
+
+    @contextmanager
+    def reader(self) -> Iterator[_AsideCursor]:
+        with self._db.reader() as cur:
+            yield _AsideCursor(cur)
+
+    @contextmanager
+    def session(self) -> Iterator[_AsideSession]:
+        with self._db.session() as session:
+            yield _AsideSession(session)
+
+    def bulk(self) -> Any:
+        return self._db.bulk()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        return self._db.query(aside_name(sql), params)
+
+    def close(self) -> None:
+        """(The database is the projector's.)"""
 
 
 _bulk_lock = threading.Lock()

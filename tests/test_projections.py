@@ -1,9 +1,10 @@
 """Read models fed from the log: exactly once, rebuildable row for row, readable as of the past.
 
 What a user notices: `tracker projections rebuild` gives the same rows as the read models built bit by
-bit while people wrote; a read model that cannot process an event stops there, says where and why,
-and resumes from that event once fixed; a worker killed in the middle loses nothing and applies
-nothing twice; a scorecard, a case or the deadlines can be read as they stood at a past log position
+bit while people wrote; a read model that cannot process an event stops there alone, says where and
+why (`projections status`, `/health` degraded) while every other read model, the hash chain and the
+log index go on, and resumes from that event once fixed; a rebuild that fails keeps the old rows
+readable; a worker killed in the middle loses nothing and applies nothing twice; a scorecard, a case or the deadlines can be read as they stood at a past log position
 or record time without disturbing the live read. Every storage test runs on SQLite and PostgreSQL.
 """
 
@@ -36,6 +37,8 @@ from projections.views import DisciplineView, View, all_views
 from tracker.bootstrap import LogListener, StoreLog, Tracker
 from tracker.cli import app
 from tracker.demo import ADMIN, seed_demo
+
+from tests.api_support import api_client, headers_for, items
 
 REPO = Path(__file__).resolve().parents[1]
 TRACKER_BIN = Path(sys.executable).with_name("tracker")
@@ -260,8 +263,10 @@ def test_a_read_model_whose_shape_changed_is_rebuilt_when_the_projector_starts(d
 
 # -- 2. an injected fault in one read model ----------------------------------------------------------
 
-def test_a_read_model_that_cannot_process_an_event_stops_there_and_resumes_once_fixed(
+def test_a_read_model_that_cannot_process_an_event_stops_there_alone_and_resumes_once_fixed(
         database_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    # Until issue 14 the whole runner stopped at such an event (ProjectionFailed was raised, every view
+    # waited); now only the failing view stops, the others reach the end of the log.
     with Tracker(database_url) as tracker:
         seed_demo(tracker.services)
         head = tracker.store.position()
@@ -270,23 +275,25 @@ def test_a_read_model_that_cannot_process_an_event_stops_there_and_resumes_once_
 
         faulty = FaultyDisciplineView(fail_at)
         projector = Projector(tracker.db, StoreLog(tracker.store), views=with_view(faulty), batch_size=10)
-        with caplog.at_level(logging.ERROR, logger="tracker.projections"), \
-                pytest.raises(ProjectionFailed) as failed:
-            projector.catch_up()
-        assert failed.value.view == "discipline" and failed.value.position == fail_at
-        assert "'discipline'" in str(failed.value) and str(fail_at) in str(failed.value)
-        assert "lỗi giả lập" in failed.value.reason
+        with caplog.at_level(logging.ERROR, logger="tracker.projections"):
+            assert projector.catch_up() > 0  # no exception: the world goes on
+        failed = projector.failures["discipline"]
+        assert list(projector.failures) == ["discipline"]
+        assert failed.view == "discipline" and failed.position == fail_at
+        assert "'discipline'" in str(failed) and str(fail_at) in str(failed)
+        assert "lỗi giả lập" in failed.reason
         assert any(str(fail_at) in r.getMessage() and "discipline" in r.getMessage() for r in caplog.records)
 
         status = {s.view: s for s in projector.status()}
-        assert status["discipline"].position == before
+        assert status["discipline"].position == before and status["discipline"].failed
         assert status["discipline"].lag == head - before
         assert status["discipline"].error_position == fail_at
         assert "RuntimeError" in status["discipline"].error and "lỗi giả lập" in status["discipline"].error
         for name in VIEW_NAMES:
-            if name != "discipline":
-                assert status[name].error is None and status[name].error_position is None, name
-        assert projector.position() <= before  # views after it in the run wait at the previous batch
+            if name != "discipline":  # the chain and the log index included
+                assert (status[name].position, status[name].error, status[name].error_position) == \
+                    (head, None, None), name
+        assert projector.position() == before  # consistent reads stay before the failing event
 
         # the events before it are applied, nothing from it on (not even the rows it had written)
         positions = projector.positions()
@@ -295,17 +302,22 @@ def test_a_read_model_that_cannot_process_an_event_stops_there_and_resumes_once_
         assert sorted(int(r["pos_from"]) for r in decided_rows) == decided_event_positions(tracker)[:2]
         stopped = dump(tracker.db)
 
-        # still broken: a retry stops at the same event; it is never skipped
-        with pytest.raises(ProjectionFailed) as again:
-            projector.catch_up()
-        assert again.value.position == fail_at
+        # within its back-off it is not tried again (a write's catch-up does not pay for it) ...
+        assert projector.catch_up() == 0 and projector.failures == {}
+        # ... then it is, and still broken it stops at the same event: it is never skipped
+        projector.retry_now()
+        projector.catch_up()
+        assert projector.failures["discipline"].position == fail_at
         status = {s.view: s for s in projector.status()}
         assert status["discipline"].position == before and status["discipline"].error_position == fail_at
         assert rows_beyond(tracker.db, projector.positions()) == {}
 
-        # fixed: it resumes from that event and ends where a clean rebuild ends
+        # fixed: once its back-off is over it resumes from that event and ends where a clean rebuild ends
         faulty.fail_at = None
+        projector.retry_seconds = 0.0
+        projector.retry_now()
         projector.catch_up()
+        assert projector.failures == {}
         status = {s.view: s for s in projector.status()}
         assert all(s.position == head and s.lag == 0 and s.error is None and s.error_position is None
                    for s in status.values()), status
@@ -318,46 +330,134 @@ def test_a_read_model_that_cannot_process_an_event_stops_there_and_resumes_once_
         assert stopped == truncated(clean, positions)
 
 
-def test_the_worker_command_stops_at_a_failing_event_and_resumes_from_it_once_fixed(
+def test_a_failed_view_is_retried_after_a_back_off_that_grows(database_url: str) -> None:
+    with Tracker(database_url) as tracker:
+        seed_demo(tracker.services)
+        fail_at = decided_event_positions(tracker)[0]
+        projector = Projector(tracker.db, StoreLog(tracker.store), views=with_view(FaultyDisciplineView(fail_at)),
+                              retry_seconds=0.05, max_retry_seconds=0.1)
+        projector.catch_up()
+        assert projector.failures["discipline"].position == fail_at
+        assert projector.catch_up() == 0  # waiting out 0.05 s
+        time.sleep(0.06)
+        projector.catch_up()
+        assert projector.failures["discipline"].position == fail_at  # tried again: 0.1 s now
+        time.sleep(0.06)
+        assert projector.catch_up() == 0
+        time.sleep(0.05)
+        projector.catch_up()
+        assert "discipline" in projector.failures
+
+
+def break_decisions(monkeypatch: pytest.MonkeyPatch, broken: dict[str, bool]) -> None:
+    """Every DisciplineView made from now on fails on `Decided` events while `broken["on"]`."""
+    original = DisciplineView.handlers
+
+    def handlers(self: DisciplineView) -> dict[type, Any]:
+        found = original(self)
+        decided = found[DisciplineCase.Decided]
+
+        def maybe_refuse(batch: Any, e: Any) -> None:
+            if broken["on"]:
+                raise ValueError("hình thức kỷ luật không đọc được")
+            decided(batch, e)
+
+        found[DisciplineCase.Decided] = maybe_refuse
+        return found
+
+    monkeypatch.setattr(DisciplineView, "handlers", handlers)
+
+
+def test_the_worker_command_stops_only_the_failing_view_and_resumes_it_once_fixed(
         database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Until issue 14 `projections run` stopped altogether at the event (exit 4, every view behind);
+    # now the other views reach the log's end, `--once` still exits 4 naming the view, and
+    # `projections status` shows it and exits 4.
     with Tracker(database_url) as tracker:
         seed_demo(tracker.services)
         head = tracker.store.position()
         fail_at = decided_event_positions(tracker)[0]
         before = max(p for p, _ in log_events(tracker) if p < fail_at)
 
-    original = DisciplineView.handlers
-
-    def broken(self: DisciplineView) -> dict[type, Any]:
-        handlers = original(self)
-
-        def refuse(batch: Any, e: Any) -> None:
-            raise ValueError("hình thức kỷ luật không đọc được")
-
-        handlers[DisciplineCase.Decided] = refuse
-        return handlers
-
-    monkeypatch.setattr(DisciplineView, "handlers", broken)
+    break_decisions(monkeypatch, {"on": True})
     for _ in range(2):  # run twice: the second run stops at the same event, it does not skip it
         result = cli(database_url, "projections", "run", "--once", "--batch-size", "25")
         assert result.exit_code == 4, result.output
         assert f"'discipline' tại vị trí {fail_at}" in result.output
         assert "hình thức kỷ luật không đọc được" in result.output
-        rows = status_table(cli(database_url, "projections", "status").output)
+        assert "các dữ liệu đọc khác vẫn được cập nhật" in result.output
+        status = cli(database_url, "projections", "status")
+        assert status.exit_code == 4, status.output
+        assert f"1 dữ liệu đọc bị dừng vì lỗi: 'discipline' tại vị trí {fail_at}" in status.output
+        rows = status_table(status.output)
         assert rows["discipline"]["position"] == str(before)
         assert rows["discipline"]["lag"] == str(head - before)
         assert f"tại vị trí {fail_at}" in rows["discipline"]["error"]
+        assert {name: (r["position"], r["lag"], r["error"]) for name, r in rows.items() if name != "discipline"} \
+            == {name: (str(head), "0", "") for name in VIEW_NAMES if name != "discipline"}
+        verified = cli(database_url, "verify")  # the chain went on: the whole log is verified
+        assert verified.exit_code == 0, verified.output
+        assert f"đã kiểm {head} sự kiện (đến vị trí {head})" in verified.output
 
-    monkeypatch.undo()
+    monkeypatch.undo()  # the bug is fixed, and the worker restarted
     result = cli(database_url, "projections", "run", "--once")
     assert result.exit_code == 0, result.output
-    rows = status_table(cli(database_url, "projections", "status").output)
+    status = cli(database_url, "projections", "status")
+    assert status.exit_code == 0, status.output
+    rows = status_table(status.output)
     assert {name: (r["position"], r["lag"], r["error"]) for name, r in rows.items()} == \
         {name: (str(head), "0", "") for name in VIEW_NAMES}
     with Tracker(database_url) as tracker:
         resumed = dump(tracker.db)
         tracker.projector.rebuild()
         assert dump(tracker.db) == resumed
+
+
+def test_through_http_a_failed_view_makes_health_degraded_and_verify_keeps_answering(
+        database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = {"on": True}
+    break_decisions(monkeypatch, broken)
+    with api_client(database_url) as client:
+        tracker = client.app.state.tracker
+        fail_at = decided_event_positions(tracker)[0]
+        auditor = headers_for(client, "auditor")
+
+        health = client.get("/health")
+        assert health.status_code == 200, health.text
+        body = health.json()
+        assert body["status"] == "degraded"
+        assert [(f["view"], f["position"]) for f in body["failedViews"]] == [("discipline", fail_at)]
+        assert "hình thức kỷ luật không đọc được" in body["failedViews"][0]["error"]
+        assert body["projectionsPosition"] == fail_at - 1 and body["projectionsLag"] == body["position"] - fail_at + 1
+
+        verified = client.get("/api/v1/audit/verify", headers=auditor)
+        assert verified.status_code == 200, verified.text
+        assert verified.json()["ok"] is True and verified.json()["sealedPosition"] == body["position"]
+
+        # a write goes through, and the chain and the log index follow it
+        unit = items(client, "/api/v1/units")[0]["id"]
+        written = client.post("/api/v1/inspections", headers=headers_for(client, "inspector"),
+                              json={"kind": "surprise", "decisionNo": "900/QĐ-TTTP", "decidedOn": "2026-11-20",
+                                    "targetUnitId": unit, "scope": "Tiếp nhận hồ sơ.", "team": ["Nguyễn Văn A"]})
+        assert written.status_code == 201, written.text
+        head = tracker.store.position()
+        positions = tracker.projector.positions()
+        assert positions["discipline"] == fail_at - 1
+        assert all(positions[name] == head for name in VIEW_NAMES if name != "discipline"), positions
+        verified = client.get("/api/v1/audit/verify", headers=auditor)
+        assert verified.status_code == 200 and verified.json()["ok"] is True
+        assert verified.json()["sealedPosition"] == verified.json()["logPosition"] == head
+        # reads stay consistent across views: they answer as of the position before the failing event
+        log = client.get("/api/v1/audit/events", params={"limit": 1}, headers=auditor)
+        assert log.status_code == 200 and log.json()["position"] == fail_at - 1, log.text
+
+        # fixed (here, in place; or by a restart): after its back-off the next catch-up takes it on
+        broken["on"] = False
+        tracker.projector.retry_now()
+        verified = client.get("/api/v1/audit/verify", headers=auditor)  # catches up before verifying
+        assert verified.status_code == 200 and verified.json()["ok"] is True
+        health = client.get("/health").json()
+        assert (health["status"], health["failedViews"], health["projectionsLag"]) == ("ok", [], 0)
 
 
 # -- 2b. rebuilding in bulk: big batches, COPY, indexes at the end, a writer thread on PostgreSQL ----
@@ -404,31 +504,91 @@ def test_rows_copied_in_bulk_are_the_rows_an_insert_writes(database_url: str) ->
         assert sorted(tuple(r.values()) for r in copied) == sorted(rows)
 
 
-def test_a_rebuild_stops_a_read_model_at_an_event_it_cannot_process_as_following_does(
+def test_a_rebuild_that_fails_on_an_event_keeps_the_old_rows_readable_and_says_why(
         database_url: str) -> None:
+    # Until issue 14 a rebuild dropped the read models first, so a failure left them empty up to the
+    # event; now the rows are built aside and swapped in per view, only once the view is complete.
     with Tracker(database_url) as tracker:
         seed_demo(tracker.services)
         head = tracker.store.position()
+        tracker.projector.catch_up()
+        old = dump(tracker.db)
+        old_case = head_case(tracker)
+        indexes = index_names(tracker.db)
         fail_at = decided_event_positions(tracker)[2]
-        before = max(p for p, _ in log_events(tracker) if p < fail_at)
-        faulty = FaultyDisciplineView(fail_at)
+        seen_meanwhile: list[int] = []
+
+        class Watching(FaultyDisciplineView):
+            def handlers(self) -> dict[type, Any]:
+                found = super().handlers()
+                faulty = found[DisciplineCase.Decided]
+
+                def watch(batch: Any, e: Any) -> None:
+                    if e.position == self.fail_at:  # while the rebuild is under way: the old rows are read
+                        seen_meanwhile.append(len(tracker.db.query("SELECT * FROM rm_cases")))
+                    faulty(batch, e)
+
+                found[DisciplineCase.Decided] = watch
+                return found
+
+        faulty = Watching(fail_at)
         projector = Projector(tracker.db, StoreLog(tracker.store), views=with_view(faulty), batch_size=10,
                               rebuild_batch_size=10)
         with pytest.raises(ProjectionFailed) as failed:
             projector.rebuild()
         assert failed.value.view == "discipline" and failed.value.position == fail_at
+        assert seen_meanwhile and set(seen_meanwhile) == {len(old["rm_cases"])}
+
+        # every read model as before: the old discipline rows, the others rebuilt equal
+        after = dump(tracker.db)
+        tracking = {r["view"]: r for r in after.pop("rm_tracking")}
+        old_tracking = {r["view"]: r for r in old.pop("rm_tracking")}
+        assert after == old
+        assert head_case(tracker) == old_case
+        assert ReadModel(tracker.db, projector).case(old_case["case_id"], ReadModel(tracker.db, projector).as_of())
+        assert {name: int(r["position"]) for name, r in tracking.items()} == \
+            {name: int(r["position"]) for name, r in old_tracking.items()}
         status = {s.view: s for s in projector.status()}
-        assert status["discipline"].position == before and status["discipline"].error_position == fail_at
+        assert status["discipline"].failed and status["discipline"].error_position == fail_at
+        assert "khi dựng lại" in status["discipline"].error and "lỗi giả lập" in status["discipline"].error
         assert all(status[name].error is None for name in VIEW_NAMES if name != "discipline")
-        assert rows_beyond(tracker.db, projector.positions()) == {}  # not even the rows it had written
-        assert {"rm_cases_current", "rm_log_aggregate"} <= index_names(tracker.db)
+        assert index_names(tracker.db) == indexes  # nothing left aside, every index in place
+        assert not [t for t in table_names(tracker.db) if t.startswith("rmnew_")]
+        result = cli(database_url, "projections", "status")
+        assert result.exit_code == 4 and "'discipline' tại vị trí" in result.output, result.output
 
         faulty.fail_at = None
-        projector.catch_up()
+        assert projector.rebuild() == head
         assert projector.positions() == {name: head for name in VIEW_NAMES}
-        resumed = dump(tracker.db)
-        projector.rebuild()
-        assert dump(tracker.db) == resumed
+        assert all(s.error is None for s in projector.status())
+        rebuilt = dump(tracker.db)
+        rebuilt.pop("rm_tracking")
+        assert rebuilt == old
+
+
+def test_projections_rebuild_on_the_command_line_fails_in_vietnamese_and_keeps_the_old_rows(
+        database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    with Tracker(database_url) as tracker:
+        seed_demo(tracker.services)
+        tracker.projector.catch_up()
+        old = dump(tracker.db)
+        old.pop("rm_tracking")
+        fail_at = decided_event_positions(tracker)[0]
+    break_decisions(monkeypatch, {"on": True})
+    result = cli(database_url, "projections", "rebuild")
+    assert result.exit_code == 4, result.output
+    assert f"Không dựng lại được dữ liệu đọc 'discipline' tại vị trí {fail_at}" in result.output
+    assert "Dữ liệu đọc cũ của nó được giữ nguyên" in result.output
+    with Tracker(database_url) as tracker:
+        after = dump(tracker.db)
+        after.pop("rm_tracking")
+        assert after == old
+
+
+def table_names(db: ReadDB) -> set[str]:
+    if db.kind == "postgresql":
+        return {r["tablename"] for r in db.query("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+    return {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
 def test_a_rebuild_whose_writer_thread_fails_goes_on_without_it(

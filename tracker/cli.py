@@ -265,69 +265,92 @@ def import_log(file: Annotated[str, typer.Argument(help="Tệp NDJSON do `tracke
 @projections_app.command("rebuild")
 @fails_in_vietnamese
 def projections_rebuild(database_url: DatabaseOption = None) -> None:
-    """Xóa và dựng lại mọi dữ liệu đọc từ vị trí 0."""
+    """Dựng lại mọi dữ liệu đọc từ vị trí 0 (dựng riêng rồi mới thay: lỗi giữa chừng thì dữ liệu cũ vẫn đọc được)."""
+    from projections.runner import ProjectionFailed
     from tracker.bootstrap import Tracker
 
     with Tracker(database_url) as tracker:
         started = time.perf_counter()
-        with progress_bar() as progress:
-            task = progress.add_task("Dựng lại dữ liệu đọc", total=tracker.store.position())
-            read = tracker.projector.rebuild(
-                on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        try:
+            with progress_bar() as progress:
+                task = progress.add_task("Dựng lại dữ liệu đọc", total=tracker.store.position())
+                read = tracker.projector.rebuild(
+                    on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        except ProjectionFailed as e:
+            err.print(f"[bold red]Không dựng lại được dữ liệu đọc '{e.view}' tại vị trí {e.position}:[/] "
+                      f"{escape(e.reason)}. Dữ liệu đọc cũ của nó được giữ nguyên; các dữ liệu đọc khác "
+                      "đã được dựng lại.", highlight=False)
+            raise typer.Exit(4) from None
         elapsed = time.perf_counter() - started
         console.print(f"Đã dựng lại {len(tracker.projector.views)} dữ liệu đọc từ {read} sự kiện trong "
                       f"{elapsed:.2f} giây ({read / elapsed if elapsed else 0:,.0f} sự kiện/giây).")
+
+
+def print_failures(failures: Any) -> None:
+    for e in failures:
+        err.print(f"[bold red]Dừng cập nhật dữ liệu đọc '{e.view}' tại vị trí {e.position}:[/] {escape(e.reason)} "
+                  "(các dữ liệu đọc khác vẫn được cập nhật; sẽ thử lại).", highlight=False)
 
 
 @projections_app.command("run")
 @fails_in_vietnamese
 def projections_run(database_url: DatabaseOption = None,
                     batch_size: Annotated[int, typer.Option(help="Số sự kiện mỗi giao dịch.")] = 1000,
-                    once: Annotated[bool, typer.Option(help="Cập nhật đến hiện tại rồi dừng.")] = False) -> None:
-    """Theo dõi nhật ký và cập nhật dữ liệu đọc (PostgreSQL: LISTEN/NOTIFY; SQLite: hỏi định kỳ)."""
+                    once: Annotated[bool, typer.Option(help="Cập nhật đến hiện tại rồi dừng (mã thoát 4 nếu có "
+                                                            "dữ liệu đọc bị dừng vì lỗi).")] = False) -> None:
+    """Theo dõi nhật ký và cập nhật dữ liệu đọc (PostgreSQL: LISTEN/NOTIFY; SQLite: hỏi định kỳ).
+
+    Một dữ liệu đọc gặp lỗi ở một sự kiện thì dừng ở đó (ghi lại vị trí và lỗi, thử lại sau); các dữ liệu
+    đọc khác vẫn chạy tiếp."""
     import signal
     import threading
 
-    from projections.runner import ProjectionFailed
     from tracker.bootstrap import LogListener, Tracker
 
     enable_crash_traces()
     with Tracker(database_url) as tracker:
         tracker.projector.batch_size = max(1, batch_size)
+        if once:
+            read = tracker.projector.catch_up()
+            console.print(f"Đã cập nhật {read} sự kiện; vị trí {tracker.projector.position()}.")
+            if tracker.projector.failures:
+                print_failures(tracker.projector.failures.values())
+                raise typer.Exit(4)
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        listener = LogListener(tracker.store) if tracker.store.kind == "postgresql" else None
+        console.print(f"Đang theo dõi nhật ký ({tracker.store.config.description}); Ctrl+C để dừng.")
         try:
-            if once:
-                read = tracker.projector.catch_up()
-                console.print(f"Đã cập nhật {read} sự kiện; vị trí {tracker.projector.position()}.")
-                return
-            stop = threading.Event()
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                signal.signal(sig, lambda *_: stop.set())
-            listener = LogListener(tracker.store) if tracker.store.kind == "postgresql" else None
-            console.print(f"Đang theo dõi nhật ký ({tracker.store.config.description}); Ctrl+C để dừng.")
-            try:
-                tracker.projector.run(stop, wait_for_new=listener.wait if listener else None)
-            finally:
-                if listener:
-                    listener.close()
-        except ProjectionFailed as e:
-            err.print(f"[bold red]Dừng cập nhật dữ liệu đọc '{e.view}' tại vị trí {e.position}:[/] {escape(e.reason)}",
-                      highlight=False)
-            raise typer.Exit(4) from None
+            tracker.projector.run(stop, wait_for_new=listener.wait if listener else None,
+                                  on_failures=print_failures)
+        finally:
+            if listener:
+                listener.close()
 
 
 @projections_app.command("status")
 @fails_in_vietnamese
 def projections_status(database_url: DatabaseOption = None) -> None:
-    """Vị trí và độ trễ của từng dữ liệu đọc."""
+    """Vị trí và độ trễ của từng dữ liệu đọc; mã thoát 4 nếu có dữ liệu đọc bị dừng vì lỗi."""
     from tracker.bootstrap import Tracker
 
     with Tracker(database_url) as tracker:
         table = Table("Dữ liệu đọc", "Vị trí", "Độ trễ (sự kiện)", "Lỗi",
                       title=f"Dữ liệu đọc — nhật ký ở vị trí {tracker.store.position()}")
-        for s in tracker.projector.status():
+        statuses = tracker.projector.status()
+        for s in statuses:
             error = f"tại vị trí {s.error_position}: {s.error}" if s.error else ""
-            table.add_row(s.view, str(s.position), str(s.lag), error)
+            table.add_row(s.view, str(s.position), str(s.lag), escape(error))
         console.print(table)
+        failed = [s for s in statuses if s.failed]
+        if failed:
+            err.print(f"[bold red]{len(failed)} dữ liệu đọc bị dừng vì lỗi:[/] "
+                      + "; ".join(f"'{s.view}' tại vị trí {s.error_position}" for s in failed)
+                      + ". Các dữ liệu đọc khác vẫn được cập nhật; dữ liệu đọc bị dừng sẽ được thử lại.",
+                      highlight=False)
+            raise typer.Exit(4)
 
 
 @app.command("scorecards")
@@ -438,7 +461,11 @@ def verify_log(database_url: DatabaseOption = None) -> None:
     from tracker.bootstrap import Tracker
 
     with Tracker(database_url) as tracker:
-        tracker.projector.catch_up()
+        try:
+            tracker.projector.catch_up()  # seal what is not sealed yet; a failed read model does not stop it
+        except Exception as e:  # noqa: BLE001 - verify what is sealed whatever the read models' state
+            err.print(f"[yellow]Chưa cập nhật được dữ liệu đọc ({escape(str(e))}); kiểm tra phần đã niêm phong.[/]",
+                      highlight=False)
         started = time.perf_counter()
         with progress_bar() as progress:
             task = progress.add_task("Kiểm tra chuỗi băm", total=tracker.store.position())

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import os
 import tempfile
 import time
@@ -38,7 +39,6 @@ from psycopg import sql
 
 from domain.errors import Conflict, InvalidInput
 from projections.chain import GENESIS, link, record_bytes
-from projections.runner import ProjectionFailed
 from tracker.bootstrap import Tracker
 
 FORMAT = "so-trach-nhiem/export"
@@ -90,9 +90,9 @@ def export_header(tracker: Tracker, *, catch_up: bool = True) -> ExportHeader:
     """What the export will hold: everything sealed in the chain (after catching up, by default)."""
     if catch_up:
         try:
-            tracker.projector.catch_up()
-        except ProjectionFailed:
-            pass  # a stopped read model does not stop the export: it covers what the chain sealed
+            tracker.projector.catch_up()  # a failed read model is recorded, and the chain goes on
+        except Exception:  # noqa: BLE001 - whatever the read models' state, export what the chain sealed
+            logging.getLogger("tracker.projections").exception("read models did not catch up before export")
     rows = tracker.db.query("SELECT position, digest FROM tracker_chain ORDER BY position DESC LIMIT 1")
     if not rows:
         return ExportHeader(0, 0, GENESIS.hex())

@@ -19,6 +19,7 @@ from api.schemas import (
     DeadlineOut,
     EvidenceRefOut,
     ExcellentQuota,
+    FailedView,
     Health,
     LineOut,
     LogEntry,
@@ -199,8 +200,15 @@ class HealthController(Controller):
 
     @get("/", operation_id="health", sync_to_thread=True, exclude_from_auth=True, security=[])
     def health(self, state: State) -> Health:
-        """Tình trạng: loại kho sự kiện, vị trí nhật ký, vị trí và độ trễ của dữ liệu đọc."""
+        """Tình trạng: loại kho sự kiện, vị trí nhật ký, vị trí và độ trễ của dữ liệu đọc.
+
+        `degraded` (vẫn HTTP 200, vì API vẫn phục vụ) khi có dữ liệu đọc bị dừng ở một sự kiện không xử lý được:
+        `failedViews` nêu tên, vị trí và lỗi; các dữ liệu đọc khác vẫn được cập nhật."""
         position = state.tracker.store.position()
-        projected = state.tracker.projector.position()
-        return Health(status="ok", store=state.tracker.store.kind, position=position,
-                      projections_position=projected, projections_lag=position - projected)
+        statuses = state.tracker.projector.status()
+        projected = min((s.position for s in statuses), default=0)
+        failed = [FailedView(view=s.view, position=int(s.error_position or 0), error=s.error or "")
+                  for s in statuses if s.failed]
+        return Health(status="degraded" if failed else "ok", store=state.tracker.store.kind, position=position,
+                      projections_position=projected, projections_lag=max(0, position - projected),
+                      failed_views=failed)
