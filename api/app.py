@@ -32,7 +32,7 @@ from api.controllers.scorecards import (
 )
 from api.controllers.verification import VerificationController
 from api.idempotency import IdempotencyStore
-from api.web import TEMPLATES, WEB_HANDLERS, register_filters
+from api.web import TEMPLATES, WEB_HANDLERS, for_pages_too, register_filters
 from api.problems import EXCEPTION_HANDLERS
 from api.security import jwt_auth
 from api.users import Users
@@ -86,7 +86,7 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         on_app_init=[auth.on_app_init],
         on_startup=[start_projections],
         on_shutdown=[stop_projections],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={cls: for_pages_too(handler) for cls, handler in EXCEPTION_HANDLERS.items()},
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine,
                                        engine_callback=register_filters),
         csrf_config=CSRFConfig(secret=hashlib.sha256(("csrf:" + secret).encode()).hexdigest(),

@@ -70,8 +70,7 @@ def status_of(exc: TrackerError) -> int:
 
 
 def tracker_error(request: Request[Any, Any, Any], exc: TrackerError) -> Response[dict[str, Any]]:
-    return problem(request, status_of(exc), exc.message, rule=exc.rule, field=_camel(exc.field),
-                   value=exc.value if exc.value is not None and isinstance(exc.value, (str, int, float, bool)) else None)
+    return problem(request, status_of(exc), exc.message, rule=exc.rule, field=_camel(exc.field), value=exc.value)
 
 
 _MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
@@ -128,6 +127,11 @@ def too_deep(request: Request[Any, Any, Any], exc: RecursionError) -> Response[d
                    rule="invalid_input")
 
 
+def too_large(request: Request[Any, Any, Any], exc: OverflowError) -> Response[dict[str, Any]]:
+    """A number no column holds (a 30-digit position in a path or query) is bad input, not a fault."""
+    return problem(request, 400, "Số quá lớn: không có bản ghi nào ở vị trí này.", rule="invalid_input")
+
+
 def unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unexpected error on %s", request.url.path)
     return problem(request, HTTP_500_INTERNAL_SERVER_ERROR,
@@ -148,6 +152,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: http_error,
     PersistenceError: storage_error,
     RecursionError: too_deep,
+    OverflowError: too_large,
     Exception: unexpected_error,
 }
 

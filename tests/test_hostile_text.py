@@ -147,3 +147,24 @@ def test_an_implausible_if_match_is_400(client, header: str) -> None:
     answer = client.post(f"/api/v1/units/{unit}/heads", json={"officialId": unit, "since": "2026-01-01"},
                          headers={**headers_for(client, "admin"), "If-Match": header})
     assert_problem(answer, 400, field="If-Match")
+
+
+@pytest.mark.parametrize("path", ["/su-kien/" + "9" * 30, "/nhat-ky?sau=" + "9" * 30, "/vu-viec/" + "9" * 30,
+                                  "/khong-co-trang-nay", "/can-bo/xyz"])
+def test_a_hostile_page_address_answers_a_vietnamese_page_never_json_or_5xx(client, path: str) -> None:
+    from tests.test_web_inspector import sign_in
+
+    sign_in(client, "auditor")
+    answer = client.get(path)
+    # a page for an address no record has (4xx), or the log from after its end (200, empty): never 5xx
+    assert answer.status_code < 500 and (answer.status_code >= 400 or "sau=" in path), (path, answer.status_code)
+    assert answer.headers["content-type"].startswith("text/html"), answer.headers["content-type"]
+    assert '<html lang="vi">' in answer.text
+
+
+def test_a_huge_number_in_an_api_query_or_path_is_400(client) -> None:
+    auditor = headers_for(client, "auditor")
+    for path in ("/api/v1/audit/events?after=" + "9" * 30, "/api/v1/audit/streams/" + "9" * 30):
+        answer = client.get(path, headers=auditor)
+        assert 400 <= answer.status_code < 500 and answer.headers["content-type"].startswith(
+            "application/problem+json"), (path, answer.status_code)

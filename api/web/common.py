@@ -318,6 +318,23 @@ def _refused(request: Request[Any, Any, Any], exc: TrackerError) -> Response[Any
     return page(request, "error.html", user, status=400, title="Yêu cầu không hợp lệ", message=exc.message)
 
 
+API_PATHS = ("/api/", "/schema", "/health", "/static/")
+
+
+def for_pages_too(api_handler: Any) -> Any:
+    """An app-level error handler that answers a page's request (one outside the JSON API, e.g. a
+    mistyped address) with the Vietnamese error page, never with raw JSON in the browser."""
+    def handle(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        answer = api_handler(request, exc)
+        if request.url.path.startswith(API_PATHS):
+            return answer
+        user, _ = session_user(request)
+        body = answer.content if isinstance(answer.content, dict) else {}
+        return page(request, "error.html", user, status=answer.status_code,
+                    title=str(body.get("title") or "Lỗi"), message=str(body.get("detail") or ""))
+    return handle
+
+
 WEB_EXCEPTION_HANDLERS: dict[Any, Any] = {SignInRequired: _sign_in_again, NotAllowed: _not_allowed,
                                           NotFound: _not_found, TrackerError: _refused}
 
