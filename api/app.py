@@ -7,7 +7,9 @@ import logging
 import os
 import secrets
 import threading
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any, Protocol
 
 
 from litestar import Litestar
@@ -37,20 +39,31 @@ from api.problems import EXCEPTION_HANDLERS
 from api.security import jwt_auth
 from api.users import Users
 from api.writes import ReadYourWrites
+from projections.db import ReadDB
 from projections.queries import Lists, ReadModel
-from tracker.bootstrap import Tracker
+from projections.runner import Projector
+from services import Services
 
 log = logging.getLogger("tracker.api")
 
 
+class Tracker(Protocol):
+    """What the app is built around: the composition root's `tracker.bootstrap.Tracker` (the API does not
+    import the entry points; it names what it uses)."""
+
+    store: Any
+    db: ReadDB
+    projector: Projector
+    services: Services
+
+
 def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes: int | None = None,
-               run_projections: bool | None = None, demo: bool | None = None) -> Litestar:
+               run_projections: bool | None = None,
+               demo_accounts: Sequence[tuple[str, str, str, str]] = ()) -> Litestar:
     """Build the app around one Tracker; on SQLite the projections follow the log inside it."""
     secret = secret_key or os.environ.get("TRACKER_SECRET_KEY") or secrets.token_urlsafe(32)
     minutes = token_minutes or int(os.environ.get("TRACKER_TOKEN_MINUTES", "480"))
     auth = jwt_auth(secret, timedelta(minutes=minutes))
-    if demo is None:
-        demo = os.environ.get("TRACKER_DEMO", "").lower() in ("1", "true", "yes")
     if run_projections is None:
         run_projections = tracker.store.kind == "sqlite"
     stop = threading.Event()
@@ -74,7 +87,8 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         "users": Users(tracker.db),
         "idempotency": IdempotencyStore(tracker.db),
         "jwt_auth": auth,
-        "demo": demo,
+        # (username, password, full name, role) shown on the sign-in page in demo mode (`tracker serve --demo`)
+        "demo_accounts": list(demo_accounts),
         "read_your_writes": ReadYourWrites(tracker.projector),
     })
     app = Litestar(

@@ -52,7 +52,7 @@ def make_export(events: int, seed: int, units: int, officials: int, out: Path, m
     from projections.chain import ChainView
     from projections.runner import Projector
     from tracker.bootstrap import Tracker
-    from tracker.transfer import export_header, export_pages
+    from projections.export import export_header, export_pages
 
     scratch.mkdir(parents=True, exist_ok=True)
     db = scratch / f"generate-{events}-{seed}-{os.getpid()}.db"

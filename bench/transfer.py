@@ -30,7 +30,8 @@ import psycopg  # noqa: E402
 
 from bench.generate import generate  # noqa: E402
 from tracker.bootstrap import Tracker  # noqa: E402
-from tracker.transfer import export_header, export_pages, import_file  # noqa: E402
+from projections.export import export_header, export_pages  # noqa: E402
+from tracker.transfer import import_file  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 

@@ -28,9 +28,27 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, Protocol
 
+from projections.chain import ChainView
 from projections.db import Cursor, ReadDB
 from projections.tables import Batch
-from projections.views import Event, View, all_views
+from projections.views import (
+    AccountabilityView,
+    DisciplineView,
+    Event,
+    InspectionsView,
+    KpiView,
+    LogView,
+    OrganisationView,
+    TasksView,
+    View,
+)
+
+
+def all_views() -> list[View]:
+    """Every read model, in the order they are built (the hash chain seals first)."""
+    return [ChainView(), LogView(), OrganisationView(), InspectionsView(), DisciplineView(), AccountabilityView(),
+            TasksView(), KpiView()]
+
 
 log = logging.getLogger("tracker.projections")
 

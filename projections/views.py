@@ -585,10 +585,3 @@ class KpiView(View):
 def _figures(figures: KpiFigures) -> dict[str, Any]:
     return {f: getattr(figures, f) for f in KPI_FIELDS}
 
-
-def all_views() -> list[View]:
-    """Every read model, in the order they are built (the hash chain seals first)."""
-    from projections.chain import ChainView
-
-    return [ChainView(), LogView(), OrganisationView(), InspectionsView(), DisciplineView(), AccountabilityView(),
-            TasksView(), KpiView()]

@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.base import TrackerAggregate
 from domain.errors import Conflict, NotFound
-from services import idempotency
+import services.idempotency as idempotency
 from services.store import Store
 
 A = TypeVar("A", bound=TrackerAggregate)

@@ -28,7 +28,7 @@ from domain.kpi import UnitKpiReport
 from domain.organisation import Official, Unit
 from domain.tasks import AssignedTask
 from domain.errors import InvalidInput
-from services import idempotency
+import services.idempotency as idempotency
 from services.group_commit import GroupCommitRecorder
 from services.serialisation import MsgspecMapper, MsgspecTranscoder
 

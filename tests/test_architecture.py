@@ -49,3 +49,66 @@ def test_the_checker_sees_a_forbidden_import(tmp_path: Path) -> None:
     """Guard against a checker that passes vacuously: it must find the imports of a real file."""
     names = imports_of("services")
     assert any("eventsourcing.application" in n for n in names["services/store.py"])
+
+
+PACKAGES = ("domain", "services", "projections", "api", "tracker")
+
+
+def module_graph() -> dict[str, set[str]]:
+    """Every module of the product → the product modules it imports (anywhere in the file)."""
+    modules: dict[str, set[str]] = {}
+    for package in PACKAGES:
+        for path, names in imports_of(package).items():
+            module = path.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
+            modules[module] = {n for n in names if n.split(".")[0] in PACKAGES}
+    known = set(modules)
+    # `from services import idempotency` names a module; `from services.base import X` its module
+    return {m: {n if n in known else n.rsplit(".", 1)[0] for n in names} & known - {m}
+            for m, names in modules.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in sorted(graph.get(node, ())):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_api_does_not_import_the_entry_points() -> None:
+    for path, names in imports_of("api").items():
+        assert not any(n.split(".")[0] == "tracker" for n in names), f"{path} imports {names}"
+
+
+def test_no_import_cycles_between_modules() -> None:
+    graph = module_graph()
+    assert graph["api.app"], "the graph must see the app's imports"
+    assert cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -23,12 +23,13 @@ import pytest
 from typer.testing import CliRunner
 
 from domain.errors import Conflict, InvalidInput
-from projections.views import all_views
+from projections.runner import all_views
 from tests.api_support import api_client, headers_for
 from tracker.bootstrap import Tracker
 from tracker.cli import app
 from tracker.demo import ADMIN, seed_demo
-from tracker.transfer import FORMAT, export_header, export_lines, import_file
+from projections.export import FORMAT, export_header, export_lines
+from tracker.transfer import import_file
 
 runner = CliRunner()
 

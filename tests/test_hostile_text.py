@@ -116,7 +116,8 @@ def test_an_older_store_with_a_nul_exports_and_imports_whole(database_url: str, 
     """An older SQLite store kept a NUL in a name: its export imports into either backend in full, the
     read models show the picture, and the log and its chain are the same as the source's."""
     from tracker.bootstrap import Tracker
-    from tracker.transfer import export_lines, import_file
+    from projections.export import export_lines
+    from tracker.transfer import import_file
 
     with api_client(f"sqlite:///{tmp_path / 'old.db'}", seed=False) as old:
         _raw_unit(old, "S-NUL", "Sở\u0000Cũ")

@@ -33,7 +33,8 @@ from domain.tasks import AssignedTask
 from projections.db import ReadDB, connect
 from projections.queries import ReadModel
 from projections.runner import Projector, ProjectionFailed
-from projections.views import DisciplineView, View, all_views
+from projections.runner import all_views
+from projections.views import DisciplineView, View
 from tracker.bootstrap import LogListener, StoreLog, Tracker
 from tracker.cli import app
 from tracker.demo import ADMIN, seed_demo

@@ -30,7 +30,7 @@ from tests.api_support import demo_client, headers_for, items  # noqa: F401 (fix
 from tests.conftest import ADMIN, HOME_AFFAIRS, INSPECTOR
 from tracker.bootstrap import Tracker
 from tracker.cli import app
-from tracker.report_files import report_docx, report_json, report_xlsx
+from projections.report_files import report_docx, report_json, report_xlsx
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TODAY = date(2026, 11, 22)

@@ -200,7 +200,8 @@ def export(database_url: DatabaseOption = None,
                "--output", "-o", help="Tệp đích (mặc định: stdout).")] = None) -> None:
     """Xuất toàn bộ nhật ký (NDJSON, kèm mã băm của chuỗi niêm phong) ra tệp hoặc stdout."""
     from tracker.bootstrap import Tracker
-    from tracker.transfer import export_header, export_pages, open_output, rate
+    from projections.export import export_header, export_pages
+    from tracker.transfer import open_output, rate
 
     with Tracker(database_url) as tracker:
         started = time.perf_counter()
@@ -431,7 +432,7 @@ def report(period: Annotated[str, typer.Option(help="Kỳ: 2026-H1 (6 tháng) ho
     from domain.reporting import parse_window
     from projections.queries import ReadModel
     from tracker.bootstrap import Tracker
-    from tracker.report_files import filename, report_docx, report_json, report_xlsx
+    from projections.report_files import filename, report_docx, report_json, report_xlsx
 
     if fmt not in ("json", "xlsx", "docx"):
         raise InvalidInput(f"Định dạng '{fmt}' không hợp lệ; chọn json, xlsx hoặc docx.", field="format", value=fmt)
@@ -534,7 +535,7 @@ def serve(database_url: DatabaseOption = None,
         err.print("[bold red]Lỗi:[/] nhiều tiến trình chỉ dùng với PostgreSQL.")
         raise typer.Exit(2)
     console.print(f"Sổ Trách Nhiệm trên http://{host}:{port} ({config.description}); OpenAPI: /schema")
-    uvicorn.run("api.asgi:create", factory=True, host=host, port=port, workers=workers, loop="uvloop",
+    uvicorn.run("tracker.asgi:create", factory=True, host=host, port=port, workers=workers, loop="uvloop",
                 http="httptools", log_level="warning", proxy_headers=False)
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import logging
 import os
 import tempfile
 import time
@@ -39,111 +38,13 @@ from psycopg import sql
 
 from domain.errors import Conflict, InvalidInput
 from projections.chain import GENESIS, link, record_bytes
+from projections.export import FORMAT, VERSION, Header, decode_header, decode_line
 from tracker.bootstrap import Tracker
 
-FORMAT = "so-trach-nhiem/export"
-VERSION = 1
-PAGE = 2000  # events per read of the log and of the chain when exporting
 WRITE_BATCH = 5000  # events per executemany / COPY flush when importing
-MEDIA_TYPE = "application/x-ndjson"
 MAX_INT = 2**63  # positions and versions are BIGINT columns
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total): phases "check", "write", "project"
-
-
-class Header(msgspec.Struct, forbid_unknown_fields=False):
-    format: str
-    version: int
-    count: int
-    head: str
-    position: int | None = None
-
-
-class Line(msgspec.Struct, rename="camel", forbid_unknown_fields=False):
-    position: int
-    originator_id: str
-    originator_version: int
-    topic: str
-    state: str
-    digest: str
-
-
-_encode = msgspec.json.Encoder().encode
-_decode_header = msgspec.json.Decoder(Header).decode
-_decode_line = msgspec.json.Decoder(Line).decode
-
-
-# -- export ----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ExportHeader:
-    count: int  # events in the export
-    position: int  # the last exported position (the last sealed one)
-    head: str  # the chain link at that position, hex
-
-    def line(self) -> bytes:
-        return _encode(Header(format=FORMAT, version=VERSION, count=self.count, head=self.head,
-                              position=self.position)) + b"\n"
-
-
-def export_header(tracker: Tracker, *, catch_up: bool = True) -> ExportHeader:
-    """What the export will hold: everything sealed in the chain (after catching up, by default)."""
-    if catch_up:
-        try:
-            tracker.projector.catch_up()  # a failed read model is recorded, and the chain goes on
-        except Exception:  # noqa: BLE001 - whatever the read models' state, export what the chain sealed
-            logging.getLogger("tracker.projections").exception("read models did not catch up before export")
-    rows = tracker.db.query("SELECT position, digest FROM tracker_chain ORDER BY position DESC LIMIT 1")
-    if not rows:
-        return ExportHeader(0, 0, GENESIS.hex())
-    position = int(rows[0]["position"])
-    count = int(tracker.db.query("SELECT COUNT(*) AS n FROM tracker_chain WHERE position <= ?",
-                                 (position,))[0]["n"])
-    return ExportHeader(count, position, rows[0]["digest"])
-
-
-def export_pages(tracker: Tracker, header: ExportHeader | None = None, *, page: int = PAGE,
-                 on_progress: Callable[[int, int], None] | None = None) -> Iterator[bytes]:
-    """The export as chunks: the header line, then the lines of one page of events per chunk."""
-    header = header or export_header(tracker)
-    yield header.line()
-    recorder = tracker.store.app.recorder
-    after, done = 0, 0
-    b64 = base64.b64encode
-    while after < header.position:
-        notifications = recorder.select_notifications(start=after + 1, limit=page, stop=header.position)
-        if not notifications:
-            break
-        last = notifications[-1].id
-        digests = {int(r["position"]): r["digest"] for r in tracker.db.query(
-            "SELECT position, digest FROM tracker_chain WHERE position > ? AND position <= ?", (after, last))}
-        out = []
-        for n in notifications:
-            digest = digests.get(n.id)
-            if digest is None or len(digests) != len(notifications):
-                raise Conflict(
-                    f"Nhật ký và chuỗi niêm phong không khớp quanh vị trí {n.id} (sự kiện bị chèn hoặc xóa); "
-                    "chạy `tracker verify` để biết chi tiết.", field="position", value=n.id)
-            out.append(_encode(Line(position=n.id, originator_id=str(n.originator_id),
-                                    originator_version=n.originator_version, topic=n.topic,
-                                    state=b64(bytes(n.state)).decode("ascii"), digest=digest)))
-        out.append(b"")
-        yield b"\n".join(out)
-        after = last
-        done += len(notifications)
-        if on_progress:
-            on_progress(done, header.count)
-    if done != header.count:
-        raise Conflict(f"Nhật ký có {done} sự kiện đến vị trí {header.position} nhưng chuỗi niêm phong có "
-                       f"{header.count}; chạy `tracker verify` để biết chi tiết.", field="position",
-                       value=header.position)
-
-
-def export_lines(tracker: Tracker, header: ExportHeader | None = None, *, page: int = PAGE,
-                 on_progress: Callable[[int, int], None] | None = None) -> Iterator[bytes]:
-    """The export line by line (each ending in a newline): the header, then one line per event."""
-    for chunk in export_pages(tracker, header, page=page, on_progress=on_progress):
-        yield from chunk.splitlines(keepends=True)
 
 
 # -- import ----------------------------------------------------------------------------------------
@@ -177,7 +78,7 @@ def _refuse(number: int, reason: str) -> InvalidInput:
 
 def _parse_header(number: int, raw: bytes) -> Header:
     try:
-        header = _decode_header(raw)
+        header = decode_header(raw)
     except msgspec.ValidationError as e:
         raise _refuse(number, f"dòng tiêu đề không hợp lệ ({e}).") from None
     except msgspec.DecodeError as e:
@@ -233,7 +134,7 @@ class _Checker:
         if self.count >= self.header.count:
             raise _refuse(number, f"thừa dòng: tiêu đề khai {self.header.count} sự kiện.")
         try:
-            line = _decode_line(raw)
+            line = decode_line(raw)
         except msgspec.ValidationError as e:
             raise _refuse(number, f"dữ liệu sai kiểu hoặc thiếu trường ({e}).") from None
         except msgspec.DecodeError as e:

@@ -14,7 +14,7 @@ from api.deps import read_at
 from api.security import ANALYSTS, requires_role
 from domain.periods import Period
 from domain.reporting import parse_window
-from tracker.report_files import DOCX, XLSX, filename, report_docx, report_json, report_xlsx
+from projections.report_files import DOCX, XLSX, filename, report_docx, report_json, report_xlsx
 
 Format = Literal["json", "xlsx", "docx"]
 WINDOW_HELP = ("Thời gian chốt số liệu: nd09 (mặc định; Điều 12 Nghị định 09/2019/NĐ-CP: 6 tháng đầu năm từ 15/12 "

@@ -34,8 +34,8 @@ from domain.errors import InvalidInput, NotFound
 from projections.policy import load_policy
 from projections.scorecards import Scorecard, excellent_quota
 from domain.periods import Period
-from tracker.transfer import MEDIA_TYPE as EXPORT_MEDIA_TYPE
-from tracker.transfer import export_header, export_pages
+from projections.export import MEDIA_TYPE as EXPORT_MEDIA_TYPE
+from projections.export import export_header, export_pages
 
 
 def scorecard_out(card: Scorecard, chain_head: str | None = None) -> ScorecardOut:

@@ -36,8 +36,8 @@ from api.web.common import (
 )
 from domain.errors import NotFound
 from projections.queries import lookup
-from tracker.transfer import MEDIA_TYPE as EXPORT_MEDIA_TYPE
-from tracker.transfer import export_header, export_pages
+from projections.export import MEDIA_TYPE as EXPORT_MEDIA_TYPE
+from projections.export import export_header, export_pages
 
 PAGE_SIZE = 100
 STREAM_LIMIT = 100000

@@ -13,7 +13,7 @@ from api.web.common import ANALYSTS, WebPages, page, signed_in
 from domain.errors import InvalidInput
 from domain.periods import Period
 from domain.reporting import ND09, parse_window
-from tracker.report_files import DOCX, XLSX, filename, report_docx, report_xlsx, source_line
+from projections.report_files import DOCX, XLSX, filename, report_docx, report_xlsx, source_line
 
 
 class ReportPages(WebPages):

@@ -13,7 +13,6 @@ from litestar.response import Redirect, Template
 
 from api.web.common import SESSION_COOKIE, WebPages, page, session_user, signed_in, to_login
 from projections.queries import DEADLINE_LABELS
-from tracker.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 @dataclass(frozen=True)
@@ -73,6 +72,4 @@ class SessionPages(WebPages):
 
 def demo_users(state: State) -> list[tuple[str, str, str, str]]:
     """In demo mode, the demo accounts that exist (username, password, full name, role), for the sign-in page."""
-    if not state.demo:
-        return []
-    return [(username, DEMO_PASSWORD, name, role) for username, role, name in DEMO_USERS if state.users.get(username)]
+    return [account for account in state.demo_accounts if state.users.get(account[0])]
