@@ -12,7 +12,8 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 
-from litestar import Litestar
+import anyio
+from litestar import Litestar, Request
 from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
@@ -38,7 +39,7 @@ from api.web import TEMPLATES, WEB_HANDLERS, for_pages_too, register_filters
 from api.problems import EXCEPTION_HANDLERS
 from api.security import jwt_auth
 from api.users import Users
-from api.writes import ReadYourWrites
+from api.writes import Freshness
 from projections.db import ReadDB
 from projections.queries import Lists, ReadModel
 from projections.runner import Projector
@@ -64,21 +65,33 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
     secret = secret_key or os.environ.get("TRACKER_SECRET_KEY") or secrets.token_urlsafe(32)
     minutes = token_minutes or int(os.environ.get("TRACKER_TOKEN_MINUTES", "480"))
     auth = jwt_auth(secret, timedelta(minutes=minutes))
-    if run_projections is None:
-        run_projections = tracker.store.kind == "sqlite"
+    if run_projections is None:  # the projector follows the log in the server unless a worker does
+        run_projections = os.environ.get("TRACKER_PROJECTIONS", "server").lower() != "worker"
     stop = threading.Event()
+    freshness = Freshness(tracker, in_process=run_projections)
+
+    followers: list[threading.Thread] = []
 
     def start_projections() -> None:
-        try:
-            tracker.projector.catch_up()
-        except Exception:  # serve anyway: /health and `projections status` show the lag and the reason
-            log.exception("read models could not catch up at start")
         if run_projections:
-            thread = threading.Thread(target=_follow, args=(tracker, stop), name="projections", daemon=True)
+            freshness.step()  # the read models are current when the server starts answering
+            thread = threading.Thread(target=freshness.follow, args=(stop,), name="projections", daemon=True)
             thread.start()
+            followers.append(thread)
+
+    async def fresh_reads(request: Request[Any, Any, Any]) -> None:
+        """A read sees the log as it was when the read began (or the position the client names)."""
+        if request.method not in ("GET", "HEAD") or request.url.path.startswith(("/health", "/schema", "/static")):
+            return
+        named = request.headers.get("x-tracker-position", "")
+        target = int(named) if named.isdigit() and len(named) <= 18 else None
+        await anyio.to_thread.run_sync(_wait, freshness, tracker, target)
 
     def stop_projections() -> None:
         stop.set()
+        freshness.written(0)  # wake it
+        for thread in followers:  # its connections close with the store: let it finish its batch first
+            thread.join(timeout=60)
 
     state = State({
         "tracker": tracker,
@@ -89,7 +102,7 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         "jwt_auth": auth,
         # (username, password, full name, role) shown on the sign-in page in demo mode (`tracker serve --demo`)
         "demo_accounts": list(demo_accounts),
-        "read_your_writes": ReadYourWrites(tracker.projector),
+        "freshness": freshness,
     })
     app = Litestar(
         route_handlers=[HealthController, AuthController, UnitController, OfficialController,
@@ -100,6 +113,7 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
         on_app_init=[auth.on_app_init],
         on_startup=[start_projections],
         on_shutdown=[stop_projections],
+        before_request=fresh_reads,
         exception_handlers={cls: for_pages_too(handler) for cls, handler in EXCEPTION_HANDLERS.items()},
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine,
                                        engine_callback=register_filters),
@@ -141,11 +155,6 @@ def _document_problems(app: Litestar) -> None:
                 op.responses[code] = OpenAPIResponse(description="Problem details (RFC 9457)", content=content)
 
 
-def _follow(tracker: Tracker, stop: threading.Event) -> None:
-    """The SQLite polling loop: keep the read models current while the server runs."""
-    while not stop.is_set():
-        try:
-            tracker.projector.run(stop)
-        except Exception:  # recorded in rm_tracking; retry after a pause rather than die silently
-            log.exception("projections stopped; retrying in 5 s")
-            stop.wait(5)
+def _wait(freshness: Freshness, tracker: Tracker, target: int | None) -> None:
+    if not freshness.wait_for(tracker.store.position() if target is None else target):
+        log.warning("a read answered before the read models reached its position")

@@ -25,36 +25,72 @@ log = logging.getLogger("tracker.api")
 R = TypeVar("R")
 
 
-class ReadYourWrites:
-    """Brings the read models up to a write's log position before its answer goes out.
+class Freshness:
+    """Commands do not run projections; reads wait (bounded) for the read models instead.
 
-    Concurrent writes of a process share the work: one thread catches up at a time, and a write whose
-    position the last catch-up already covered answers at once. Under load one catch-up serves many
-    writes (the projections then write in batches), instead of every request running its own.
+    A write answers its log position and nudges the projector, which follows the log in a thread of the
+    server (`follow`) or, with `TRACKER_PROJECTIONS=worker`, in `tracker projections run` beside it. A
+    read waits until the projector has processed the log up to the position it must see — the one the
+    client names (`X-Tracker-Position`), else the log's head when the read began, so a client reads its
+    own writes — or until WAIT_SECONDS pass, and then answers what there is (its position says how far).
     """
 
-    def __init__(self, projector: Any) -> None:
-        self.projector = projector
-        self.reached = 0
-        self._gate = threading.Lock()
+    WAIT_SECONDS = 5.0
 
-    def upto(self, position: int) -> None:
-        if 0 < position <= self.reached:
-            return
-        with self._gate:
-            if 0 < position <= self.reached:
-                return
-            target = self.projector.source.position()
-            self.projector.catch_up(until=target)
-            self.reached = max(self.reached, target)
+    def __init__(self, tracker: Any, *, in_process: bool) -> None:
+        self.tracker = tracker
+        self.in_process = in_process
+        self.reached = 0  # the log position every view has processed (a failed view: tried) up to
+        self._changed = threading.Condition()
+        self._nudge = threading.Event()
 
+    def written(self, position: int) -> None:
+        """A write is in the log: wake the projector."""
+        self._nudge.set()
 
-def caught_up(state: Any, written: Written) -> None:
-    """Read-your-writes for one write; a failure leaves the write safe in the log (the worker retries)."""
-    try:
-        state.read_your_writes.upto(written.position)
-    except Exception:
-        log.exception("read models did not catch up after a write")
+    def step(self) -> bool:
+        """One catch-up to the log's head as it is now; publish how far it got."""
+        self._nudge.clear()
+        head = self.tracker.store.position()
+        try:
+            self.tracker.projector.catch_up(until=head)  # a failed view is recorded; the others go on
+        except Exception:  # noqa: BLE001 - the loop must live; /health shows the lag
+            log.exception("projections could not catch up; retrying")
+            return False
+        with self._changed:
+            self.reached = max(self.reached, head)
+            self._changed.notify_all()
+        return True
+
+    def follow(self, stop: threading.Event) -> None:
+        """The projector's loop in the server: catch up, then wait for a nudge (a write, a read) or poll."""
+        while not stop.is_set():
+            if not self.step():
+                stop.wait(1)
+                continue
+            self._nudge.wait(0.2)
+
+    def wait_for(self, position: int) -> bool:
+        """Wait until the read models have processed `position`; False when the wait ran out."""
+        deadline = time.monotonic() + self.WAIT_SECONDS
+        if self.in_process:
+            self._nudge.set()
+            with self._changed:
+                while self.reached < position:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    self._changed.wait(left)
+            return True
+        while self._worker_position() < position:  # the worker is another process: look, and wait a bit
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def _worker_position(self) -> int:
+        rows = self.tracker.db.query("SELECT MIN(position) AS p FROM rm_tracking WHERE error IS NULL AND view NOT LIKE '%~%'")
+        return int(rows[0]["p"] or 0) if rows else 0
 
 
 RACE_ATTEMPTS = 10
@@ -116,7 +152,7 @@ def execute(request: Request[Any, Any, Any], username: str, key: CommandKey | No
         if recorded is None:
             raise
         written = recorded
-    caught_up(request.app.state, written)
+    request.app.state.freshness.written(written.position)
     return written
 
 

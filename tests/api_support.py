@@ -57,11 +57,11 @@ FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 @contextmanager
 def api_client(database_url: str, *, seed: bool = True, token_minutes: int | None = None,
-               run_projections: bool = False) -> Iterator[TestClient[Any]]:
+               run_projections: bool = True) -> Iterator[TestClient[Any]]:
     """A started TestClient on a fresh app (demo data seeded, one user per role added).
 
-    Projections are brought up to date at startup and after every write (read-your-writes), so the
-    background polling thread is off by default; pass `run_projections=True` to test it as well.
+    The projector follows the log in a thread of the app, as in `tracker serve`; reads wait for it to
+    reach the log's head (api.writes.Freshness). `run_projections=False` leaves it to a worker.
     Passwords are hashed with cheap argon2 parameters meanwhile (the production ones cost ~0.25 s a hash).
     """
     hasher, api.users._hasher = api.users._hasher, FAST_HASHER

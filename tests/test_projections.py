@@ -442,6 +442,8 @@ def test_through_http_a_failed_view_makes_health_degraded_and_verify_keeps_answe
                                     "targetUnitId": unit, "scope": "Tiếp nhận hồ sơ.", "team": ["Nguyễn Văn A"]})
         assert written.status_code == 201, written.text
         head = tracker.store.position()
+        # commands do not run projections; a read waits for the read models to reach the log's head
+        assert client.get("/api/v1/units", headers=auditor).status_code == 200
         positions = tracker.projector.positions()
         assert positions["discipline"] == fail_at - 1
         assert all(positions[name] == head for name in VIEW_NAMES if name != "discipline"), positions
