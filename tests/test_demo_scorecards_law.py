@@ -6,25 +6,8 @@ Each test names what changed and why; everything else about the demo's scorecard
 
 from __future__ import annotations
 
-from datetime import date
-
-import pytest
-
 from domain.enums import Rating
-from projections.queries import ReadModel
-from tracker.bootstrap import Tracker
-from tracker.demo import seed_demo
-
-TODAY = date(2026, 11, 22)
-
-
-@pytest.fixture
-def city(database_url: str):
-    with Tracker(database_url) as tracker:
-        seed_demo(tracker.services)
-        tracker.projector.catch_up()
-        reads = ReadModel(tracker.db, tracker.projector)
-        yield reads, reads.as_of(today=TODAY)
+from tests.test_demo_scorecards import city  # noqa: F401 - the demo city fixture, "today" fixed there
 
 
 def card(reads, at, period: str, unit_name: str):
