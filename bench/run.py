@@ -189,11 +189,29 @@ class Server:
         self.url, self.kind, self.cleanup = url, kind, cleanup
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = child_env({"TRACKER_DATABASE_URL": url, "TRACKER_SECRET_KEY": secrets.token_urlsafe(32)})
+        self.env = child_env({"TRACKER_DATABASE_URL": url, "TRACKER_SECRET_KEY": secrets.token_urlsafe(32),
+                              # PostgreSQL: the projector is the worker beside the server, not a thread in it
+                              **({"TRACKER_PROJECTIONS": "worker"} if kind == "postgresql" else {})})
         self.logs = workdir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
         self.label = label
         self.procs: list[tuple[str, subprocess.Popen[Any], Path]] = []
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) each process has used so far, with its children (uvicorn workers)."""
+        out: dict[str, float] = {}
+        tick = os.sysconf("SC_CLK_TCK")
+        for name, proc, _ in self.procs:
+            pids = [proc.pid, *_children(proc.pid)]
+            total = 0.0
+            for pid in pids:
+                try:
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+            out[name] = total
+        return out
 
     def _spawn(self, name: str, args: list[str]) -> None:
         logfile = self.logs / f"{self.label}-{name}.log"
@@ -511,9 +529,14 @@ class Bench:
                 def load(extra: list[str] = extra, salt: int = phase * 10_000_000) -> dict[str, Any]:
                     server.check()
                     before = server.wait_caught_up()
+                    cpu_before = server.cpu_seconds()
                     out = run_child(["bench.http_load", "--plan", str(plan_file), "--salt", str(salt), *extra],
                                     self.cleanup)
                     server.check()
+                    cpu_after = server.cpu_seconds()
+                    done = max(1, int(out.get("requests") or 0))
+                    out["cpu_ms_per_request"] = {name: round(1000 * (cpu_after[name] - cpu_before.get(name, 0.0)) / done, 2)
+                                                 for name in cpu_after}
                     out["health_before"] = before
                     out["health_after"] = server.safe_health()
                     log(f"  {summary_line(out)}")
@@ -524,10 +547,21 @@ class Bench:
             server.stop()
 
 
+def _children(pid: int) -> list[int]:
+    try:
+        found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    kids = [int(c) for c in found]
+    return kids + [g for k in kids for g in _children(k)]
+
+
 def summary_line(out: dict[str, Any]) -> str:
     lat = out.get("latency") or {}
     text = (f"{out.get('requests', 0):,} requests, {out.get('errors', 0)} errors, {out.get('rate') or 0:,.0f}/s, "
             f"p50 {lat.get('p50_ms')} ms, p99 {lat.get('p99_ms')} ms")
+    if out.get("cpu_ms_per_request"):
+        text += "; CPU ms/request " + ", ".join(f"{k} {v}" for k, v in out["cpu_ms_per_request"].items())
     if out.get("lag"):
         text += f"; lag p50 {out['lag'].get('p50_ms')} ms, p99 {out['lag'].get('p99_ms')} ms (n={out['lag'].get('count')})"
     if out.get("first_errors"):
