@@ -10,6 +10,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from domain.base import TrackerAggregate
+from domain.inspections import Inspection
 from domain.errors import Conflict, NotFound
 import services.idempotency as idempotency
 from services.store import Store
@@ -45,9 +46,10 @@ def written_by(aggregates: tuple[TrackerAggregate, ...]) -> Written:
     first = aggregates[0]
     finding_id, recommendations = None, ()
     for event in first.pending_events:
-        finding_id = getattr(event, "finding_id", None) if type(event).__name__ == "FindingRecorded" else finding_id
-        if type(event).__name__ == "Concluded":
-            recommendations = tuple(r.recommendation_id for r in event.recommendations)  # type: ignore[attr-defined]
+        if isinstance(event, Inspection.FindingRecorded):
+            finding_id = event.finding_id
+        elif isinstance(event, Inspection.Concluded):
+            recommendations = tuple(r.recommendation_id for r in event.recommendations)
     return Written(first.id, first.version, finding_id, recommendations,
                    saved=tuple((a.id, a.version) for a in aggregates))
 
