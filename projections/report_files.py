@@ -91,13 +91,20 @@ def report_xlsx(report: CityReport) -> bytes:
     return out.getvalue()
 
 
+# What a spreadsheet reads as the start of a formula (or of a DDE call) when someone edits the cell
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
-    """Every text cell is plain text: never a formula (a name starting with "="), never a character the
-    file cannot hold."""
+    """Every text cell is plain text: never a formula (a unit named "=HYPERLINK(…)" or "+1"), never a
+    character the file cannot hold. Such text is stored as a string and marked "quoted" (Excel's leading
+    apostrophe), so that editing the cell in Excel or LibreOffice does not turn it into a formula either."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
         cell.value = safe_text(value)
         cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
     else:
         cell.value = value
     return cell
@@ -105,9 +112,9 @@ def _put(sheet: Any, row: int, column: int, value: Any) -> Any:
 
 def _sheet(book: Workbook, name: str, section: Section) -> None:
     sheet = book.create_sheet(_sheet_name(name))
-    sheet.cell(row=1, column=1, value=section.title).font = Font(bold=True, size=13)
+    _put(sheet, 1, 1, section.title).font = Font(bold=True, size=13)
     for c, column in enumerate(section.columns, start=1):
-        cell = sheet.cell(row=3, column=c, value=column.title)
+        cell = _put(sheet, 3, c, column.title)
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         width = max([len(column.title) // 2 + 2, 10, *(min(60, len(str(r.get(column.key, ""))) + 2)

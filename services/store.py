@@ -84,7 +84,7 @@ def config_from_url(database_url: str | None, *, schema: str | None = None) -> S
         path = Path(url.removeprefix("sqlite:///").removeprefix("sqlite:")) if url else DEFAULT_SQLITE_PATH
         if str(path) in ("", ":memory:"):
             raise InvalidInput("Cơ sở dữ liệu SQLite cần một đường dẫn tệp.", field="database_url", value=url)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_sqlite_file(path)
         env = {**common, "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                "SQLITE_DBNAME": str(path), "SQLITE_LOCK_TIMEOUT": "30",
                "APPLICATION_RECORDER_TOPIC": get_topic(KeyedSQLiteRecorder)}
@@ -121,6 +121,25 @@ def config_from_url(database_url: str | None, *, schema: str | None = None) -> S
     raise InvalidInput(
         "TRACKER_DATABASE_URL phải là postgresql://… hoặc sqlite:///đường/dẫn.db (hoặc để trống).",
         field="database_url", value=url)
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the SQLite file (and the folders it lives in) readable by its owner alone: it holds every
+    event and the users' password hashes. SQLite gives its -wal and -shm files the database file's mode."""
+    missing = []
+    folder = path.parent
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask
+    if path.exists():
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            os.chmod(path, 0o600)  # a file an older version left readable by others
+    else:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
 
 
 def open_store(database_url: str | None = None, **options: Any) -> Store:

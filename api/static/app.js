@@ -104,7 +104,14 @@ function setupRows(button) {
   });
 }
 
+// "Back" on the error page (was an inline javascript: link, which the Content-Security-Policy forbids)
+function setupBack(button) {
+  button.hidden = false;
+  button.addEventListener("click", () => history.back());
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("button[data-back]").forEach(setupBack);
   document.querySelectorAll("[data-official-picker]").forEach(setupPicker);
   document.querySelectorAll("select[data-forms-url]").forEach(setupForms);
   document.querySelectorAll("input[type=range][data-output]").forEach(setupSlider);

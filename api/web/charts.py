@@ -1,4 +1,7 @@
-"""Charts as inline SVG drawn on the server: no script, printable, and each comes with its data table."""
+"""Charts as inline SVG drawn on the server: no script, printable, and each comes with its data table.
+
+No `style` attributes: the pages' Content-Security-Policy allows only the stylesheet (app.css sizes and
+colours them)."""
 
 from __future__ import annotations
 
@@ -22,15 +25,15 @@ def score_line(title: str, points: Sequence[tuple[str, float | None]], *, width:
     def y(score: float) -> float:
         return top + inner_h * (1 - score / 100)
 
-    parts = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(title)}" '
-             f'class="chart" style="max-width:{width}px">', f"<title>{escape(title)}</title>"]
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" role="img" aria-label="{escape(title)}" '
+             'class="chart">', f"<title>{escape(title)}</title>"]
     for value in (0, 25, 50, 75, 100):
         parts.append(f'<text x="{left - 8}" y="{y(value) + 4:.1f}" text-anchor="end">{value}</text>')
     for threshold, name in BANDS:
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(threshold):.1f}" y2="{y(threshold):.1f}" '
                      f'stroke="#9aa5b1" stroke-dasharray="4 4"/>')
         parts.append(f'<text x="{width - right}" y="{y(threshold) - 3:.1f}" text-anchor="end" '
-                     f'style="fill:#5b6672">{name} ≥ {threshold}</text>')
+                     f'class="band">{name} ≥ {threshold}</text>')
     parts.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + inner_h}" stroke="#5b6672"/>')
     coords: list[tuple[float, float, float]] = []
     for i, (name, score) in enumerate(points):
@@ -69,8 +72,8 @@ def stacked_bars(title: str, rows: Sequence[tuple[str, Sequence[int]]], categori
     height = legend_h + 12 + len(rows) * (bar_h + gap) + 8
     biggest = max((sum(counts) for _, counts in rows), default=0) or 1
     scale = (width - label_w - right) / biggest
-    parts = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{escape(title)}" '
-             f'class="chart" style="max-width:{width}px">', f"<title>{escape(title)}</title>"]
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" role="img" aria-label="{escape(title)}" '
+             'class="chart">', f"<title>{escape(title)}</title>"]
     for i, name in enumerate(categories):
         x, yy = 8 + (i % 3) * (width // 3), 4 + (i // 3) * 22
         parts.append(f'<rect x="{x}" y="{yy}" width="14" height="14" fill="{PALETTE[i % len(PALETTE)]}"/>'
