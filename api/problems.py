@@ -43,6 +43,10 @@ TITLES = {400: "Yêu cầu không hợp lệ", 401: "Chưa đăng nhập hoặc 
           429: "Quá nhiều yêu cầu", 500: "Lỗi hệ thống", 503: "Dịch vụ tạm thời không sẵn sàng"}
 
 
+class FormRefused(PermissionDeniedException):
+    """A web form whose CSRF token does not belong to the session sending it (its detail says what to do)."""
+
+
 def problem(request: Request[Any, Any, Any], status: int, detail: str, *, rule: str | None = None,
             field: str | None = None, value: Any = None, errors: list[dict[str, Any]] | None = None,
             headers: dict[str, str] | None = None) -> Response[dict[str, Any]]:
@@ -108,8 +112,12 @@ def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[
     if isinstance(exc, NotAuthorizedException):
         return problem(request, 401, detail, rule="not_authenticated",
                        headers={"WWW-Authenticate": "Bearer"})
+    if isinstance(exc, FormRefused):
+        return problem(request, 403, str(exc.detail), rule="form_refused")
     if isinstance(exc, PermissionDeniedException):
         return problem(request, 403, detail, rule="forbidden")
+    if status == 429:
+        return problem(request, 429, detail, rule="too_many_attempts", headers=exc.headers or None)
     return problem(request, status, detail, headers=exc.headers or None)
 
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from litestar.static_files import create_static_files_router
 
 from api.web.audit import EventPages, LogPages, VerifyPages
-from api.web.common import for_pages_too, register_filters
+from api.web.common import SESSION_COOKIE, for_pages_too, register_filters
+from api.web.csrf import SessionCSRF
 from api.web.discipline import CasePages
 from api.web.heads import ChartPages, DecisionPages, RankingPages
 from api.web.plans import KpiPages, TaskPages
@@ -25,4 +26,5 @@ WEB_HANDLERS = [SessionPages, LogPages, EventPages, VerifyPages, CasePages, Rank
                 create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False,
                                            opt={"exclude_from_auth": True})]
 
-__all__ = ["STATIC", "TEMPLATES", "WEB_HANDLERS", "for_pages_too", "register_filters"]
+__all__ = ["SESSION_COOKIE", "STATIC", "TEMPLATES", "WEB_HANDLERS", "SessionCSRF", "for_pages_too",
+           "register_filters"]
