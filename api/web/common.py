@@ -117,6 +117,8 @@ def page(request: Request[Any, Any, Any], template: str, user: User | None, *, s
     flash = request.cookies.get(FLASH_COOKIE)
     response = Template(template_name=template, status_code=status,
                         context={"user": user, "menu": menu, "role_labels": ROLE_LABELS, "current": request.url.path,
+                                 # whether links into the audit log (/su-kien/N) open for this user
+                                 "audit_reader": user is not None and user.role in AUDITORS,
                                  "flash": unquote(flash) if flash else None, **context})
     if flash:
         response.delete_cookie(FLASH_COOKIE)
