@@ -37,7 +37,7 @@ from api.controllers.verification import VerificationController
 from api.idempotency import IdempotencyStore
 from api.web import TEMPLATES, WEB_HANDLERS, for_pages_too, register_filters
 from api.problems import EXCEPTION_HANDLERS
-from api.security import jwt_auth
+from api.security import jwt_auth, signing_key
 from api.users import Users
 from api.writes import Freshness
 from projections.db import ReadDB
@@ -62,7 +62,7 @@ def create_app(tracker: Tracker, *, secret_key: str | None = None, token_minutes
                run_projections: bool | None = None,
                demo_accounts: Sequence[tuple[str, str, str, str]] = ()) -> Litestar:
     """Build the app around one Tracker; on SQLite the projections follow the log inside it."""
-    secret = secret_key or os.environ.get("TRACKER_SECRET_KEY") or secrets.token_urlsafe(32)
+    secret = signing_key(secret_key or os.environ.get("TRACKER_SECRET_KEY") or secrets.token_urlsafe(32))
     minutes = token_minutes or int(os.environ.get("TRACKER_TOKEN_MINUTES", "480"))
     auth = jwt_auth(secret, timedelta(minutes=minutes))
     if run_projections is None:  # the projector follows the log in the server unless a worker does

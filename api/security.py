@@ -37,6 +37,24 @@ ANALYSTS = ("home_affairs", "auditor", "admin")
 AUDITORS = ("auditor", "admin")
 
 
+MIN_KEY_BYTES = 32
+
+
+class WeakSigningKey(ValueError):
+    """The signing key is too short to keep tokens from being forged."""
+
+
+def signing_key(key: str) -> str:
+    """The key that signs the tokens (and, derived from it, the forms' CSRF tokens): at least 32 bytes."""
+    size = len(key.encode())
+    if size < MIN_KEY_BYTES:
+        raise WeakSigningKey(
+            f"TRACKER_SECRET_KEY quá ngắn ({size} byte): khóa ký token cần ít nhất {MIN_KEY_BYTES} byte ngẫu nhiên, "
+            "nếu không ai cũng có thể đoán khóa và giả token. Tạo một khóa bằng: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
+    return key
+
+
 def jwt_auth(secret: str, ttl: timedelta) -> JWTAuth[User, Token]:
     def retrieve_user(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
         users = connection.app.state.users

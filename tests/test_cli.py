@@ -3,11 +3,20 @@ non-zero exit, storing nothing."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
 from uuid import uuid4
 
+import pytest
 from typer.testing import CliRunner
 
+from api.app import create_app
+from api.security import WeakSigningKey
 from services import open_store
+from tracker.bootstrap import Tracker
 from tracker.cli import app
 
 runner = CliRunner()
@@ -115,3 +124,36 @@ def test_events_filter_by_actor_and_type_and_show_backdated_business_dates(datab
     assert rows and all("noivu.minh" in line for line in rows)
     bad = runner.invoke(app, ["events", "--from", "hôm qua", "--database-url", database_url])
     assert bad.exit_code == 2 and "from" in bad.output
+
+
+# -- the signing key -----------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(tmp_path: Path, key: str | None, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("TRACKER_SECRET_KEY", "TRACKER_DEMO")}
+    env["TRACKER_DATABASE_URL"] = f"sqlite:///{tmp_path / 'tracker.db'}"
+    if key is not None:
+        env["TRACKER_SECRET_KEY"] = key
+    tracker_cli = Path(sys.executable).parent / "tracker"
+    return subprocess.run([str(tracker_cli), "serve", "--port", str(_free_port()), *args], env=env,
+                          capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parent.parent)
+
+
+@pytest.mark.parametrize("key", ["a", "x" * 31, "khóa-ngắn-quá-🔑"])
+def test_a_short_signing_key_refuses_to_start(tmp_path: Path, key: str) -> None:
+    result = _serve(tmp_path, key)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "TRACKER_SECRET_KEY quá ngắn" in result.stderr and "ít nhất 32 byte" in result.stderr
+    with Tracker(f"sqlite:///{tmp_path / 'tracker.db'}") as tracker, pytest.raises(WeakSigningKey):
+        create_app(tracker, secret_key=key)
+
+
+def test_no_signing_key_refuses_to_start_unless_it_is_the_demo(tmp_path: Path) -> None:
+    result = _serve(tmp_path, None)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "TRACKER_SECRET_KEY chưa đặt" in result.stderr and "--demo" in result.stderr

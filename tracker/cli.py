@@ -521,14 +521,28 @@ def serve(database_url: DatabaseOption = None,
                                              help="Trang đăng nhập liệt kê tài khoản mẫu (chỉ dùng để thử).")] = False
           ) -> None:
     """Chạy API HTTP (uvicorn, uvloop, httptools). SQLite: dữ liệu đọc cập nhật ngay trong máy chủ."""
+    import secrets
+
     import uvicorn
+
+    from api.security import WeakSigningKey, signing_key
 
     if database_url is not None:
         os.environ["TRACKER_DATABASE_URL"] = database_url
     config = config_from_env()
     if not os.environ.get("TRACKER_SECRET_KEY"):
-        err.print("[yellow]TRACKER_SECRET_KEY chưa đặt: dùng khóa ngẫu nhiên (token mất hiệu lực khi khởi động lại).[/]")
-        os.environ["TRACKER_SECRET_KEY"] = __import__("secrets").token_urlsafe(32)
+        if not demo:
+            err.print("[bold red]Lỗi:[/] TRACKER_SECRET_KEY chưa đặt. Khóa ký token cần ít nhất 32 byte ngẫu nhiên, "
+                      "ví dụ: export TRACKER_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))') "
+                      "(hoặc chạy thử với --demo, khi đó một khóa ngẫu nhiên được tạo).", highlight=False)
+            raise typer.Exit(2)
+        err.print("[yellow]Chạy thử (--demo): tạo khóa ký ngẫu nhiên; phiên đăng nhập mất hiệu lực khi khởi động lại.[/]")
+        os.environ["TRACKER_SECRET_KEY"] = secrets.token_urlsafe(48)
+    try:
+        signing_key(os.environ["TRACKER_SECRET_KEY"])
+    except WeakSigningKey as e:
+        err.print(f"[bold red]Lỗi:[/] {escape(str(e))}", highlight=False)
+        raise typer.Exit(2) from None
     if demo:
         os.environ["TRACKER_DEMO"] = "1"
     if workers > 1 and config.kind == "sqlite":
