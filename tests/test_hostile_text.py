@@ -112,6 +112,44 @@ def test_history_holding_control_characters_is_projected_and_reported_safely(cli
             assert "Sở␀Cũ␋" in text
 
 
+FORMULA_LIKE = ["=1+1", '=HYPERLINK("http://x","bấm")', "+84 251 382 2222", "-2+3", "@SUM(A1:A9)",
+                "=cmd|' /C calc'!A0"]
+
+
+def test_formula_like_names_are_text_in_every_sheet_of_the_workbook(client) -> None:
+    """A unit named like a formula (typed through the API: such text is legal) is text in the .xlsx, never a
+    formula, and marked quoted so that editing the cell in Excel or LibreOffice does not make it one."""
+    admin = headers_for(client, "admin")
+    for n, name in enumerate(FORMULA_LIKE):
+        assert new_unit(client, f"S-F{n}", name).status_code == 201
+    year = str(date.today().year if date.today().year <= 2100 else 2026)
+    answer = client.get("/api/v1/reports/conclusion-226", headers=admin, params={"period": year, "format": "xlsx"})
+    assert answer.status_code == 200, answer.text[:300]
+    book = load_workbook(io.BytesIO(answer.content))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
+    found = [c for c in cells if c.value in FORMULA_LIKE]
+    assert {c.value for c in found} == set(FORMULA_LIKE)
+    for cell in found:
+        assert cell.data_type == "s" and cell.quotePrefix, (cell.parent.title, cell.coordinate, cell.value)
+    assert len({c.parent.title for c in found}) > 1  # the units' names appear in several sheets
+
+
+def test_a_cell_starting_with_a_tab_or_carriage_return_is_quoted_text_too() -> None:
+    """(Names are trimmed at the boundary, so a leading tab or CR reaches a cell only from other text.)"""
+    from openpyxl import Workbook
+
+    from projections.report_files import _put
+    sheet = Workbook().active
+    for row, text in enumerate(["\t=1+1", "\r=1+1", "Sở Nội vụ", "1+1"], start=1):
+        _put(sheet, row, 1, text)
+    out = io.BytesIO()
+    sheet.parent.save(out)
+    cells = [row[0] for row in load_workbook(io.BytesIO(out.getvalue())).active.iter_rows()]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in cells] == [
+        ("\t=1+1", "s", True), ("\r=1+1", "s", True), ("Sở Nội vụ", "s", False), ("1+1", "s", False)]
+
+
 def test_an_older_store_with_a_nul_exports_and_imports_whole(database_url: str, tmp_path) -> None:
     """An older SQLite store kept a NUL in a name: its export imports into either backend in full, the
     read models show the picture, and the log and its chain are the same as the source's."""
