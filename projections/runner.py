@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from projections.chain import ChainView
 from projections.db import Cursor, ReadDB
 from projections.tables import Batch
+from projections.tree import TreeView
 from projections.views import (
     AccountabilityView,
     DisciplineView,
@@ -44,10 +45,11 @@ from projections.views import (
 )
 
 
-def all_views() -> list[View]:
-    """Every read model, in the order they are built (the hash chain seals first)."""
-    return [ChainView(), LogView(), OrganisationView(), InspectionsView(), DisciplineView(), AccountabilityView(),
-            TasksView(), KpiView()]
+def all_views(tree: TreeView | None = None) -> list[View]:
+    """Every read model, in the order they are built (the hash chain and the Merkle tree seal first);
+    `tree` is the tree view with the log's signing key, if the composition root has one."""
+    return [ChainView(), tree or TreeView(), LogView(), OrganisationView(), InspectionsView(), DisciplineView(),
+            AccountabilityView(), TasksView(), KpiView()]
 
 
 log = logging.getLogger("tracker.projections")

@@ -66,7 +66,7 @@ def _row_key(row: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def position_column(table: str) -> str:
-    return "position" if table in ("rm_log", "tracker_chain") else "pos_from"
+    return "position" if table in ("rm_log", "tracker_chain", "tracker_leaves", "tracker_nodes") else "pos_from"
 
 
 def truncated(rows: dict[str, list[dict[str, Any]]], positions: dict[str, int]) -> dict[str, list[dict[str, Any]]]:

@@ -11,10 +11,21 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder
 from psycopg import sql
 from psycopg.rows import tuple_row
 
-from projections.chain import APPEND_ONLY_FUNCTION, Verification, append_only_ddl, record_bytes, verify
+import logging
+from dataclasses import replace
+
+from projections import integrity, merkle
+from projections.chain import APPEND_ONLY_FUNCTION, append_only_ddl, record_bytes
 from projections.db import ReadDB, connect
-from projections.runner import Projector
+from projections.integrity import Verification
+from projections.notes import Checkpoint, Signer, Verifier
+from projections.runner import Projector, all_views
+from projections.tree import CHECKPOINT_TABLES, TREE_TABLES, TransparencyLog, TreeView
 from services import Services, Store, open_store
+from services.snapshots import check_snapshots, snapshot_table
+from tracker import keys
+
+log = logging.getLogger("tracker")
 
 
 class _Stored(NamedTuple):
@@ -70,26 +81,74 @@ class StoreLog:
             return [(row[0], _Stored(convert(row[1]), row[2], row[3], row[4])) for row in rows]
         return [(n.id, n) for n in recorder.select_notifications(start=after + 1, limit=limit)]
 
+    def stored(self, position: int) -> _Stored | None:
+        """The stored record at a log position (what its record digest is the SHA-256 of), or None."""
+        if position < 1:
+            return None
+        rows = self._select(position - 1, 1)
+        return rows[0][1] if rows and rows[0][0] == position else None
+
     def read_raw(self, after: int, limit: int) -> Sequence[tuple[int, bytes]]:
         return [(position, record_bytes(e.originator_id, e.originator_version, e.topic, e.state))
                 for position, e in self._select(after, limit)]
 
 
 class Tracker:
-    """Everything one process needs: store, services, read-model database and projector."""
+    """Everything one process needs: store, services, read-model database and projector, and the
+    transparency log (the Merkle tree, its checkpoints signed with the configured key, cosignatures)."""
 
-    def __init__(self, database_url: str | None = None) -> None:
+    def __init__(self, database_url: str | None = None, *, log_signer: Signer | None = None,
+                 witnesses: tuple[Verifier, ...] | None = None) -> None:
+        signer = log_signer if log_signer is not None else keys.log_signer()
+        origin = keys.origin()
         self.store = open_store(database_url)
         self.services = Services(self.store)
         self.db: ReadDB = connect(self.store.config.env)
         self.log = StoreLog(self.store)
-        self.projector = Projector(self.db, self.log)
+        self.projector = Projector(self.db, self.log, all_views(TreeView(signer, origin)))
+        self.transparency = TransparencyLog(self.db, signer=signer, origin=origin,
+                                            witnesses=keys.witness_keys() if witnesses is None else witnesses)
         if self.store.kind == "postgresql":
-            protect_append_only(self.db, ("tracker_events", "tracker_chain"))
+            snapshots = snapshot_table(self.store)
+            protect_append_only(self.db, ("tracker_events", "tracker_chain", *TREE_TABLES, *CHECKPOINT_TABLES,
+                                          *((snapshots,) if snapshots else ())))
 
-    def verify(self, on_progress: Any = None) -> Verification:
-        """Seal what is not sealed yet, then recompute the chain from the stored log."""
-        return verify(self.db, self.log, on_progress=on_progress)
+    def verify(self, on_progress: Any = None, *, key: Verifier | None = None,
+               checkpoint: Checkpoint | None = None) -> Verification:
+        """Seal and sign what is logged and not sealed or signed yet, then recompute the chain, the tree and
+        every checkpoint from the stored log (and check each snapshot against a replay).
+
+        `key` is the log's public key to check signatures with (default: this process's signing key);
+        `checkpoint` one kept elsewhere, which the log must extend."""
+        upto = self.store.position()
+        try:
+            self.projector.catch_up(until=upto)  # a failed read model is recorded; the chain and tree go on
+            self.transparency.latest()
+        except Exception:  # noqa: BLE001 - whatever happens here, verify what is stored
+            log.exception("sealing or signing before verification failed")
+        key = key or self.transparency.verifier
+        result = integrity.verify(self.db, self.log, upto=upto, verifier=key, origin=self.transparency.origin,
+                                  external=checkpoint, on_progress=on_progress)
+        if result.ok and checkpoint is not None:
+            result = self._extends(result, checkpoint)
+        table = snapshot_table(self.store)
+        if table is None:
+            return result
+        snapshots = check_snapshots(self.store, self.db.query(
+            f"SELECT originator_id, originator_version, topic, state FROM {table} "
+            "ORDER BY originator_id, originator_version"))
+        result = replace(result, snapshots_checked=snapshots.checked)
+        if result.ok and not snapshots.ok:
+            result = replace(result, reason=snapshots.reason)
+        return result
+
+    def _extends(self, result: Verification, checkpoint: Checkpoint) -> Verification:
+        """The consistency proof from the checkpoint kept elsewhere to the tree just recomputed."""
+        proof = self.transparency.consistency(checkpoint.size, result.tree_size)
+        if not merkle.verify_consistency(checkpoint.size, result.tree_size, checkpoint.root, result.root, proof):
+            return replace(result, reason=f"Bằng chứng nhất quán từ cây {checkpoint.size} đến cây {result.tree_size} "
+                                          "sự kiện không hợp lệ: nhật ký không nối tiếp điểm kiểm tra giữ ở nơi khác.")
+        return replace(result, external_size=checkpoint.size, consistency_hashes=len(proof))
 
     def close(self) -> None:
         self.db.close()
