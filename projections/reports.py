@@ -86,6 +86,9 @@ class CityReport:
     due: bool  # whether the plan asks a report of this period (domain/reporting.py kpi_report_due)
     not_due_reason: str | None
     notes: list[str] = field(default_factory=list)  # what each figure is measured over
+    # the signed checkpoint (C2SP tlog-checkpoint) of the log's Merkle tree at `position`, set by the caller
+    # that has the transparency log: every fact counted is in the tree whose root it signs
+    checkpoint: str | None = None
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)
