@@ -14,14 +14,17 @@ import msgspec
 from domain.errors import Conflict
 from projections.chain import GENESIS
 from projections.db import ReadDB
+from projections.tree import TransparencyLog
 
 
 class Ledger(Protocol):
-    """What an export reads: the event store (its recorder), the read database and the projector."""
+    """What an export reads: the event store (its recorder), the read database, the projector and the
+    transparency log (the export carries the signed checkpoint of the tree it holds)."""
 
     store: Any
     db: ReadDB
     projector: Any
+    transparency: TransparencyLog
 
 
 FORMAT = "so-trach-nhiem/export"
@@ -30,12 +33,13 @@ PAGE = 2000  # events per read of the log and of the chain when exporting
 MEDIA_TYPE = "application/x-ndjson"
 
 
-class Header(msgspec.Struct, forbid_unknown_fields=False):
+class Header(msgspec.Struct, forbid_unknown_fields=False, omit_defaults=True):
     format: str
     version: int
     count: int
     head: str
     position: int | None = None
+    checkpoint: str | None = None  # the signed checkpoint of the Merkle tree over the exported events
 
 
 class Line(msgspec.Struct, rename="camel", forbid_unknown_fields=False):
@@ -59,10 +63,11 @@ class ExportHeader:
     count: int  # events in the export
     position: int  # the last exported position (the last sealed one)
     head: str  # the chain link at that position, hex
+    checkpoint: str | None = None  # the signed checkpoint of the tree up to that position, if there is one
 
     def line(self) -> bytes:
         return _encode(Header(format=FORMAT, version=VERSION, count=self.count, head=self.head,
-                              position=self.position)) + b"\n"
+                              position=self.position, checkpoint=self.checkpoint)) + b"\n"
 
 
 def export_header(ledger: Ledger, *, catch_up: bool = True) -> ExportHeader:
@@ -78,7 +83,8 @@ def export_header(ledger: Ledger, *, catch_up: bool = True) -> ExportHeader:
     position = int(rows[0]["position"])
     count = int(ledger.db.query("SELECT COUNT(*) AS n FROM tracker_chain WHERE position <= ?",
                                  (position,))[0]["n"])
-    return ExportHeader(count, position, rows[0]["digest"])
+    found = ledger.transparency.checkpoint_for(position)
+    return ExportHeader(count, position, rows[0]["digest"], None if found is None else found.text())
 
 
 def export_pages(ledger: Ledger, header: ExportHeader | None = None, *, page: int = PAGE,

@@ -54,7 +54,7 @@ def report_json(report: CityReport) -> dict[str, Any]:
         "due": report.due, "notDueReason": report.not_due_reason,
         "window": {"code": report.window.code, "from": report.window.start.isoformat(),
                    "to": report.window.end.isoformat(), "basis": report.window.basis, "text": report.window.text},
-        "notes": report.notes,
+        "notes": report.notes, "checkpoint": report.checkpoint,
         "sections": [{"key": s.key, "title": s.title, "columns": [{"key": c.key, "title": c.title}
                                                                    for c in s.columns],
                       "rows": s.rows, "total": s.total, "notes": s.notes} for s in report.sections],
@@ -79,7 +79,8 @@ def report_xlsx(report: CityReport) -> bytes:
             ("Căn cứ chốt số liệu", report.window.basis),
             *((("Hạn báo cáo của đơn vị", f"hạn cuối {_vn(report.unit_deadline)}"),) if report.due else ()),
             *((f"Hạn gửi ({d.basis})", d.text) for d in report.deadlines),
-            *((f"Ghi chú {n}", note) for n, note in enumerate(report.notes, start=1))]
+            *((f"Ghi chú {n}", note) for n, note in enumerate(report.notes, start=1)),
+            *((("Điểm kiểm tra đã ký (nhật ký)", report.checkpoint),) if report.checkpoint else ())]
     for r, (key, value) in enumerate(rows, start=1):
         _put(info, r, 1, key).font = BOLD
         _put(info, r, 2, value)
@@ -167,6 +168,12 @@ def report_docx(report: CityReport) -> bytes:
     for note in report.notes:
         if note != report.not_due_reason:
             doc.add_paragraph(note).runs[0].italic = True
+    if report.checkpoint:
+        doc.add_paragraph("Điểm kiểm tra đã ký của nhật ký tại vị trí này (kiểm bằng khóa công khai của nhật ký, "
+                          "GET /api/v1/audit/checkpoint-key):").runs[0].italic = True
+        for line in report.checkpoint.splitlines():
+            if line:
+                doc.add_paragraph(line).runs[0].font.size = Pt(8)
     for n, part in enumerate(report.sections):
         doc.add_heading(f"{ROMAN[n]}. {part.title.upper()}", level=2)
         for note in part.notes:
