@@ -14,12 +14,13 @@ because a table was empty.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from projections import merkle
-from projections.chain import GENESIS, RawLog, link
+from projections.chain import GENESIS, RawLog
 from projections.db import ReadDB
 from projections.notes import Checkpoint, NoteError, Verifier, open_checkpoint
 
@@ -60,14 +61,15 @@ class _Failed(Exception):
         self.reason = reason
 
 
-def _rows(db: ReadDB, sql: str, key: str, page: int, after: int = -1) -> Iterator[dict[str, Any]]:
-    """A table's rows in key order, a page at a time (`sql` selects `WHERE <key> > ? … LIMIT ?`)."""
+def _rows(db: ReadDB, sql: str, page: int, after: int = -1) -> Iterator[Sequence[Any]]:
+    """A table's rows (tuples) in key order, a page at a time (`sql` selects the key first,
+    `WHERE <key> > ? … LIMIT ?`)."""
     while True:
-        rows = db.query(sql, (after, page))
+        rows = db.scan(sql, (after, page))
         if not rows:
             return
         yield from rows
-        after = int(rows[-1][key])
+        after = int(rows[-1][0])
 
 
 def _table_exists(db: ReadDB, table: str) -> bool:
@@ -85,12 +87,13 @@ class _Levels:
         self.db, self.page = db, page
         self.streams: dict[int, Iterator[dict[str, Any]]] = {}
 
-    def next(self, level: int) -> dict[str, Any] | None:
+    def next(self, level: int) -> Sequence[Any] | None:
+        """The next (idx, hash) of the level."""
         stream = self.streams.get(level)
         if stream is None:
             stream = self.streams[level] = _rows(
-                self.db, f"SELECT idx, hash, position FROM tracker_nodes WHERE level = {int(level)} AND idx > ? "
-                         "ORDER BY idx LIMIT ?", "idx", self.page)
+                self.db, f"SELECT idx, hash FROM tracker_nodes WHERE level = {int(level)} AND idx > ? "
+                         "ORDER BY idx LIMIT ?", self.page)
         return next(stream, None)
 
 
@@ -114,59 +117,64 @@ def verify(db: ReadDB, source: RawLog, *, upto: int | None = None, verifier: Ver
         warnings.append("Cơ sở dữ liệu chưa có điểm kiểm tra đã ký nào (chưa cấu hình khóa ký nhật ký).")
 
     chain = _rows(db, "SELECT position, digest FROM tracker_chain WHERE position > ? ORDER BY position LIMIT ?",
-                  "position", page)
+                  page)
     leaves = _rows(db, "SELECT leaf, position, record_digest FROM tracker_leaves WHERE leaf > ? ORDER BY leaf "
-                       "LIMIT ?", "leaf", page)
+                       "LIMIT ?", page)
     levels = _Levels(db, page)
     frontier = merkle.Frontier()
     previous, checked, last = GENESIS, 0, 0
     pending = iter(checkpoints)
     due = next(pending, None)
+    due_size = int(due["tree_size"]) if due is not None else -1
+    external_size = external.size if external is not None else -1
     checked_checkpoints, latest = 0, None
     records = _records(source, target, page)
+    sha256, append = hashlib.sha256, frontier.append  # the loop runs once per event: names bound once
     try:
         for position, record in records:
             # the hash chain
             sealed = next(chain, None)
-            if sealed is None or int(sealed["position"]) > target:
+            if sealed is None or sealed[0] > target:
                 raise _Unsealed(position, "chuỗi niêm phong (tracker_chain)")
-            sealed_position = int(sealed["position"])
-            if sealed_position < position:
-                raise _Failed(sealed_position, "Sự kiện đã được niêm phong nhưng không còn trong nhật ký (bị xóa).")
-            if sealed_position > position:
+            sealed_position = sealed[0]
+            if sealed_position != position:
+                if sealed_position < position:
+                    raise _Failed(sealed_position, "Sự kiện đã được niêm phong nhưng không còn trong nhật ký (bị xóa).")
                 raise _Failed(position, "Nhật ký có sự kiện không có trong chuỗi niêm phong (bị chèn thêm).")
-            previous = link(previous, record)
-            if previous.hex() != sealed["digest"]:
+            previous = sha256(previous + record).digest()
+            if previous.hex() != sealed[1]:
                 raise _Failed(position, "Nội dung sự kiện khác với lúc niêm phong (bị sửa hoặc đổi thứ tự).")
             # the Merkle tree: the leaf, then the subtrees it completes
             stored_leaf = next(leaves, None)
-            if stored_leaf is None or int(stored_leaf["position"]) > target:
+            if stored_leaf is None or stored_leaf[1] > target:
                 raise _Unsealed(position, "cây Merkle (tracker_leaves)")
             index = frontier.size
-            if int(stored_leaf["leaf"]) != index:
-                raise _Failed(position, f"Cây Merkle thiếu lá {index} (bảng lá bị xóa bớt).")
-            if int(stored_leaf["position"]) != position:
-                raise _Failed(min(position, int(stored_leaf["position"])),
+            if stored_leaf[0] != index or stored_leaf[1] != position:
+                if stored_leaf[0] != index:
+                    raise _Failed(position, f"Cây Merkle thiếu lá {index} (bảng lá bị xóa bớt).")
+                raise _Failed(min(position, int(stored_leaf[1])),
                               "Lá của cây Merkle không ứng với sự kiện này (sự kiện bị xóa, chèn hoặc đổi thứ tự).")
-            digest = merkle.record_digest(record)
-            if stored_leaf["record_digest"] != digest.hex():
+            digest = sha256(record).digest()
+            if stored_leaf[2] != digest.hex():
                 raise _Failed(position, "Mã băm của sự kiện khác với lá của cây Merkle (sự kiện bị sửa).")
-            for level, idx, h in frontier.append(merkle.leaf_hash(digest)):
+            for level, idx, h in append(sha256(b"\x00" + digest).digest()):
                 node = levels.next(level)
-                if node is None or int(node["idx"]) != idx:
+                if node is None or node[0] != idx:
                     raise _Failed(position, f"Cây Merkle thiếu nút (mức {level}, chỉ số {idx}): bảng cây bị sửa.")
-                if node["hash"] != h.hex():
+                if node[1] != h.hex():
                     raise _Failed(position, f"Nút (mức {level}, chỉ số {idx}) của cây Merkle khác với nút tính "
                                             "lại từ nhật ký (cây bị sửa).")
-            # the checkpoints signed for this size, and one kept elsewhere
-            while due is not None and int(due["tree_size"]) <= frontier.size:
-                _check_checkpoint(due, frontier, position, verifier, origin)
-                checked_checkpoints += 1
-                latest = int(due["tree_size"])
-                due = next(pending, None)
             checked += 1
             last = position
-            if external is not None and external.size == frontier.size and external.root != frontier.root():
+            # the checkpoints signed for this size, and one kept elsewhere
+            while 0 <= due_size <= checked:
+                assert due is not None
+                _check_checkpoint(due, frontier, position, verifier, origin)
+                checked_checkpoints += 1
+                latest = due_size
+                due = next(pending, None)
+                due_size = int(due["tree_size"]) if due is not None else -1
+            if external_size == checked and external is not None and external.root != frontier.root():
                 raise _Failed(None, _external_differs(external, frontier.root(), checkpoints))
             if on_progress and checked % page == 0:
                 on_progress(position, target)
@@ -174,8 +182,9 @@ def verify(db: ReadDB, source: RawLog, *, upto: int | None = None, verifier: Ver
         # (the log may have grown meanwhile, and what is sealed of it then is checked next time)
         for extra, what in ((next(chain, None), "Sự kiện đã được niêm phong nhưng không còn trong nhật ký"),
                             (next(leaves, None), "Cây Merkle có lá của sự kiện không còn trong nhật ký")):
-            if extra is not None and (int(extra["position"]) <= target or int(extra["position"]) > source.position()):
-                raise _Failed(int(extra["position"]), f"{what} (bị xóa hoặc bị cắt đuôi).")
+            extra_position = None if extra is None else int(extra[0] if len(extra) == 2 else extra[1])
+            if extra_position is not None and (extra_position <= target or extra_position > source.position()):
+                raise _Failed(extra_position, f"{what} (bị xóa hoặc bị cắt đuôi).")
         if due is not None:
             raise _Failed(None, f"Có điểm kiểm tra đã ký cho cây {int(due['tree_size'])} sự kiện nhưng nhật ký chỉ còn "
                                 f"{frontier.size}: {int(due['tree_size']) - frontier.size} sự kiện cuối đã bị cắt.")
